@@ -1,0 +1,29 @@
+package io.herald;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The core's side of one connected client: its subscriptions and outbound delivery. Created by
+ * {@link Herald#openSession(Outlet)}; all methods must be called on the outlet's executor.
+ */
+public interface ClientSession {
+
+    /**
+     * Subscribes to {@code channel}; the client receives every message published after the
+     * returned position. Subscribing again replaces the event filter.
+     *
+     * @param events the event names to receive, or empty for all
+     * @throws HeraldException {@code bad_request} for an invalid channel name
+     */
+    StreamPosition subscribe(String channel, Optional<Set<String>> events);
+
+    /** Ends the subscription; returns whether there was one. */
+    boolean unsubscribe(String channel);
+
+    /** The channels this session is subscribed to. */
+    Set<String> channels();
+
+    /** Ends every subscription; the session delivers nothing more. Idempotent. */
+    void close();
+}

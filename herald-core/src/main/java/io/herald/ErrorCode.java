@@ -1,0 +1,34 @@
+package io.herald;
+
+/**
+ * The error codes of the protocol (SPEC §5.1) and the HTTP API (SPEC §5.3), each with the HTTP
+ * status the API answers it with. The wire form is {@link #wire()}; the JavaScript client mirrors
+ * this list.
+ */
+public enum ErrorCode {
+    BAD_REQUEST("bad_request", 400),
+    UNAUTHORIZED("unauthorized", 401),
+    FORBIDDEN("forbidden", 403),
+    NOT_FOUND("not_found", 404),
+    TOO_LARGE("too_large", 413),
+    RATE_LIMITED("rate_limited", 429),
+    INTERNAL("internal", 500);
+
+    private final String wire;
+    private final int httpStatus;
+
+    ErrorCode(String wire, int httpStatus) {
+        this.wire = wire;
+        this.httpStatus = httpStatus;
+    }
+
+    /** The code as it appears in {@code error} frames and HTTP error bodies, e.g. {@code bad_request}. */
+    public String wire() {
+        return wire;
+    }
+
+    /** The HTTP status the API answers this code with. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,168 @@
+package io.herald;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.internal.Hub;
+import io.herald.internal.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Herald: publish events to channels and have them delivered to every subscribed client. This is
+ * the whole Java API (SPEC §5.4); the server is this API plus its transports.
+ *
+ * <pre>{@code
+ * HeraldServer server = HeraldServer.create(ServerConfig.newBuilder().port(8080).build());
+ * try (Herald herald = Herald.builder().transport(server).start()) {
+ *     herald.publish("scan:42", "progress", Map.of("pct", 5)).join();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: publish from any thread. Per channel, publications get strictly increasing
+ * offsets and every subscriber sees them in that order. {@link #close()} shuts the transports down
+ * gracefully, then the engine.
+ */
+public final class Herald implements AutoCloseable {
+    private final HeraldConfig config;
+    private final HeraldClock clock;
+    private final Engine engine;
+    private final Hub hub;
+    private final List<Transport> transports;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Herald(Builder b) {
+        this.config = b.config;
+        this.clock = b.clock;
+        this.engine = b.engine != null ? b.engine : Engine.memory(clock);
+        this.hub = new Hub(engine);
+        this.transports = List.copyOf(b.transports);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Publishes a message. The future completes with the publication (its offset) once the engine
+     * holds it; it fails with {@link HeraldException} when the engine cannot take it.
+     */
+    public CompletableFuture<Publication> publish(Message message) {
+        Objects.requireNonNull(message, "message");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(HeraldException.engineUnavailable("Herald is closed"));
+        }
+        return engine.publish(message);
+    }
+
+    /**
+     * Publishes a plain message whose data is {@code data} converted to JSON (a {@link JsonNode},
+     * a {@code Map}, a record or bean, a string, a number).
+     *
+     * @throws HeraldException {@code bad_request} for an invalid channel or event
+     */
+    public CompletableFuture<Publication> publish(String channel, String event, Object data) {
+        return publish(Message.of(channel, event, Json.toTree(data)));
+    }
+
+    /** Opens the core's side of a client connection whose frames go to {@code outlet}. */
+    public ClientSession openSession(Outlet outlet) {
+        return hub.openSession(outlet);
+    }
+
+    /** How many clients on this node are subscribed to {@code channel}: publishers may skip work when 0. */
+    public int subscriberCount(String channel) {
+        return hub.subscriberCount(channel);
+    }
+
+    /** The channel's current epoch and latest offset. */
+    public StreamPosition position(String channel) {
+        return engine.position(ChannelNames.validate(channel));
+    }
+
+    /** The engine's health. */
+    public Engine.Health engineHealth() {
+        return engine.health();
+    }
+
+    public HeraldConfig config() {
+        return config;
+    }
+
+    public HeraldClock clock() {
+        return clock;
+    }
+
+    /** Whether {@link #close()} has begun. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Shuts down the transports gracefully (each within its drain timeout), then the engine. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (int i = transports.size() - 1; i >= 0; i--) {
+            transports.get(i).shutdown();
+        }
+        engine.close();
+    }
+
+    /** Configures and starts a {@link Herald}. Not thread-safe. */
+    public static final class Builder {
+        private HeraldConfig config = HeraldConfig.DEFAULTS;
+        private HeraldClock clock = HeraldClock.SYSTEM;
+        private Engine engine;
+        private final List<Transport> transports = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Namespace options; default {@link HeraldConfig#DEFAULTS}. */
+        public Builder config(HeraldConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** The clock all timing reads; default {@link HeraldClock#SYSTEM}. */
+        public Builder clock(HeraldClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The engine; default the in-memory engine. */
+        public Builder engine(Engine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /** Adds a transport, started with Herald and shut down by {@link Herald#close()}. */
+        public Builder transport(Transport transport) {
+            transports.add(Objects.requireNonNull(transport, "transport"));
+            return this;
+        }
+
+        /** Starts the engine, then the transports. If a transport fails to start, everything started is stopped. */
+        public Herald start() {
+            Herald herald = new Herald(this);
+            herald.engine.start(herald.hub);
+            List<Transport> started = new ArrayList<>();
+            try {
+                for (Transport t : herald.transports) {
+                    t.start(herald);
+                    started.add(t);
+                }
+            } catch (RuntimeException e) {
+                for (int i = started.size() - 1; i >= 0; i--) {
+                    started.get(i).shutdown();
+                }
+                herald.engine.close();
+                throw e;
+            }
+            return herald;
+        }
+    }
+}

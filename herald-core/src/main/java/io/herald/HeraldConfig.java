@@ -1,0 +1,73 @@
+package io.herald;
+
+import java.util.Map;
+
+/**
+ * The core's configuration: default namespace options and per-namespace overrides (SPEC §4).
+ * Immutable and thread-safe.
+ */
+public final class HeraldConfig {
+    /** The default configuration: every namespace on {@link NamespaceOptions#DEFAULTS}. */
+    public static final HeraldConfig DEFAULTS = newBuilder().build();
+
+    private final NamespaceOptions defaults;
+    private final Map<String, NamespaceOptions> namespaces;
+
+    private HeraldConfig(Builder b) {
+        this.defaults = b.defaults;
+        this.namespaces = Map.copyOf(b.namespaces);
+    }
+
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().defaults(defaults).namespaces(namespaces);
+    }
+
+    /** Options of namespaces that have no override. */
+    public NamespaceOptions defaults() {
+        return defaults;
+    }
+
+    /** Per-namespace overrides, by namespace name. */
+    public Map<String, NamespaceOptions> namespaces() {
+        return namespaces;
+    }
+
+    /** The options that apply to {@code channel}. */
+    public NamespaceOptions optionsFor(String channel) {
+        return namespaces.getOrDefault(ChannelNames.namespace(channel), defaults);
+    }
+
+    @Override
+    public String toString() {
+        return "HeraldConfig{defaults=" + defaults + ", namespaces=" + namespaces + '}';
+    }
+
+    public static final class Builder {
+        private NamespaceOptions defaults = NamespaceOptions.DEFAULTS;
+        private Map<String, NamespaceOptions> namespaces = Map.of();
+
+        private Builder() {
+        }
+
+        public Builder defaults(NamespaceOptions v) {
+            defaults = v;
+            return this;
+        }
+
+        public Builder namespaces(Map<String, NamespaceOptions> v) {
+            namespaces = v;
+            return this;
+        }
+
+        public HeraldConfig build() {
+            if (defaults == null || namespaces == null) {
+                throw new IllegalArgumentException("defaults and namespaces must not be null");
+            }
+            return new HeraldConfig(this);
+        }
+    }
+}

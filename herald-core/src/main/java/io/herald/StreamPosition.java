@@ -1,0 +1,8 @@
+package io.herald;
+
+/**
+ * Where a channel's stream stands: its {@code epoch} (changes when history is lost) and the offset
+ * of its latest message (0 before the first).
+ */
+public record StreamPosition(String epoch, long offset) {
+}

@@ -1,0 +1,62 @@
+package io.herald.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.herald.HeraldException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import java.io.IOException;
+
+/** The one JSON codec of Herald. Thread-safe. */
+public final class Json {
+    /** Shared mapper: rejects trailing garbage after a JSON value. */
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private Json() {
+    }
+
+    /** Writes a JSON document with {@code body}. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** Converts a value (a JsonNode, Map, record, bean, String, number, null) to a JSON tree. */
+    public static JsonNode toTree(Object value) {
+        if (value instanceof JsonNode node) {
+            return node;
+        }
+        try {
+            return MAPPER.valueToTree(value);
+        } catch (IllegalArgumentException e) {
+            throw HeraldException.badRequest("data cannot be converted to JSON: " + e.getMessage());
+        }
+    }
+
+    /** Encodes one JSON document into a new buffer from {@code alloc}; the caller owns the buffer. */
+    public static ByteBuf encode(ByteBufAllocator alloc, int sizeHint, Writer body) {
+        ByteBuf buf = alloc.buffer(sizeHint);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator((java.io.OutputStream) new ByteBufOutputStream(buf))) {
+            body.write(g);
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw HeraldException.internal("cannot encode JSON frame", e);
+        }
+        return buf;
+    }
+
+    /** Encodes a JSON document as a String (for small, cold-path answers). */
+    public static String toString(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw HeraldException.internal("cannot encode JSON", e);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Herald's internals. No compatibility promise: anything here may change in any release.
+ */
+package io.herald.internal;

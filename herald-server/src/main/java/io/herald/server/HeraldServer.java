@@ -1,0 +1,146 @@
+package io.herald.server;
+
+import io.herald.Herald;
+import io.herald.Transport;
+import io.herald.server.internal.ServerContext;
+import io.herald.server.internal.ServerInitializer;
+import io.herald.server.internal.Shutdown;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Herald's network transport: WebSocket ({@code /ws}, {@code /ws/{channel}}) and the HTTP API on
+ * one port, on Netty with native epoll when available and NIO otherwise.
+ *
+ * <pre>{@code
+ * HeraldServer server = HeraldServer.create(ServerConfig.newBuilder().port(0).build());
+ * Herald herald = Herald.builder().transport(server).start();
+ * int port = server.port();
+ * herald.close(); // graceful: shutdown frames, close 1001, within the drain timeout
+ * }</pre>
+ *
+ * <p>Thread-safe. Started and shut down by the {@link Herald} it is given to.
+ */
+public final class HeraldServer implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
+
+    private final ServerConfig config;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean shutdown = new AtomicBoolean();
+    private volatile ServerContext context;
+    private volatile EventLoopGroup bossGroup;
+    private volatile EventLoopGroup workerGroup;
+    private volatile Channel serverChannel;
+    private volatile ChannelGroup allChannels;
+
+    private HeraldServer(ServerConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** A server that binds when the {@link Herald} it is given to starts. */
+    public static HeraldServer create(ServerConfig config) {
+        return new HeraldServer(config);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IllegalStateException when the address cannot be bound, naming it
+     */
+    @Override
+    public void start(Herald herald) {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("HeraldServer already started");
+        }
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        int threads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herald-accept"), io);
+        workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("herald-io"), io);
+        allChannels = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
+        context = new ServerContext(herald, config);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelClass)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ServerInitializer(context, allChannels));
+        try {
+            serverChannel = b.bind(config.host(), config.port()).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            workerGroup.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            bossGroup.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        log.info("Herald listening on http://{}:{} ({}, {} I/O threads); WebSocket at ws://{}:{}/ws",
+                config.host(), port(), epoll ? "epoll" : "nio", threads, config.host(), port());
+    }
+
+    /** The bound port (useful with port 0); -1 before start. */
+    public int port() {
+        Channel ch = serverChannel;
+        return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /** WebSocket connections open now. */
+    public int connectionCount() {
+        ServerContext c = context;
+        return c == null ? 0 : c.connections().active();
+    }
+
+    /** Snapshots of the open WebSocket connections. */
+    public java.util.List<ConnectionStats> connections() {
+        ServerContext c = context;
+        return c == null ? java.util.List.of() : c.connections().snapshot();
+    }
+
+    /** A snapshot of the open connection {@code id}, if there is one. */
+    public java.util.Optional<ConnectionStats> connection(String id) {
+        ServerContext c = context;
+        return c == null ? java.util.Optional.empty() : c.connections().find(id);
+    }
+
+    /** Whether a shutdown has begun. */
+    public boolean isDraining() {
+        ServerContext c = context;
+        return c != null && c.draining();
+    }
+
+    /**
+     * Graceful shutdown (SPEC §11): stop accepting, send every client {@code shutdown} with a
+     * jittered {@code reconnectAfterMs}, close with 1001, wait for them to go within the drain
+     * timeout, then cut what is left and stop the event loops. Blocks until done. Idempotent.
+     */
+    @Override
+    public void shutdown() {
+        if (!started.get() || !shutdown.compareAndSet(false, true)) {
+            return;
+        }
+        new Shutdown(context, serverChannel, allChannels, bossGroup, workerGroup).run();
+    }
+}

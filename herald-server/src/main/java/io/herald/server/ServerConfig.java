@@ -1,0 +1,303 @@
+package io.herald.server;
+
+import io.herald.Preset;
+import java.time.Duration;
+
+/**
+ * Settings of the Netty server: where it listens, heartbeats, limits, compression, shutdown.
+ * Immutable; build with {@link #newBuilder()} or {@link #toBuilder()}. Every field has a
+ * {@code DEFAULT_*}; {@link Builder#build()} validates and names the offending key.
+ */
+public final class ServerConfig {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024;
+    public static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
+    public static final boolean DEFAULT_COMPRESSION = true;
+    public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
+    /** The earliest a client is asked to reconnect after a shutdown; the latest is this plus the jitter. */
+    public static final Duration DEFAULT_RECONNECT_AFTER = Duration.ofMillis(500);
+    public static final Duration DEFAULT_RECONNECT_JITTER = Duration.ofSeconds(4);
+
+    private final String host;
+    private final int port;
+    private final int ioThreads;
+    private final Duration heartbeatInterval;
+    private final Duration heartbeatTimeout;
+    private final Duration drainTimeout;
+    private final int maxMessageSize;
+    private final int maxRequestSize;
+    private final int maxConnections;
+    private final boolean compression;
+    private final int compressionThreshold;
+    private final boolean clientPublish;
+    private final Duration reconnectAfter;
+    private final Duration reconnectJitter;
+
+    private ServerConfig(Builder b) {
+        host = b.host;
+        port = b.port;
+        ioThreads = b.ioThreads;
+        heartbeatInterval = b.heartbeatInterval;
+        heartbeatTimeout = b.heartbeatTimeout;
+        drainTimeout = b.drainTimeout;
+        maxMessageSize = b.maxMessageSize;
+        maxRequestSize = b.maxRequestSize;
+        maxConnections = b.maxConnections;
+        compression = b.compression;
+        compressionThreshold = b.compressionThreshold;
+        clientPublish = b.clientPublish;
+        reconnectAfter = b.reconnectAfter;
+        reconnectJitter = b.reconnectJitter;
+    }
+
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.ioThreads = ioThreads;
+        b.heartbeatInterval = heartbeatInterval;
+        b.heartbeatTimeout = heartbeatTimeout;
+        b.drainTimeout = drainTimeout;
+        b.maxMessageSize = maxMessageSize;
+        b.maxRequestSize = maxRequestSize;
+        b.maxConnections = maxConnections;
+        b.compression = compression;
+        b.compressionThreshold = compressionThreshold;
+        b.clientPublish = clientPublish;
+        b.reconnectAfter = reconnectAfter;
+        b.reconnectJitter = reconnectJitter;
+        return b;
+    }
+
+    /** Address to bind (default {@code 127.0.0.1}). */
+    public String host() {
+        return host;
+    }
+
+    /** Port to bind; 0 picks a free one (default 8080). */
+    public int port() {
+        return port;
+    }
+
+    /** Event-loop threads for connections; 0 means one per core (default 0). */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** How often the server sends {@code ping} (default 5 s). */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** A connection with no client frame for this long is closed with 4002 (default 30 s). */
+    public Duration heartbeatTimeout() {
+        return heartbeatTimeout;
+    }
+
+    /** How long a graceful shutdown may take before remaining connections are cut (default 10 s). */
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    /** Largest inbound WebSocket message in bytes; larger closes with 1009 (default 64 KiB). */
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** Largest HTTP API request body in bytes; larger is answered 413 (default 1 MiB). */
+    public int maxRequestSize() {
+        return maxRequestSize;
+    }
+
+    /** Most WebSocket connections at once; more are refused with 503 (default 100,000). */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Whether permessage-deflate is negotiated when the client offers it (default on). */
+    public boolean compression() {
+        return compression;
+    }
+
+    /** Frames smaller than this many bytes go uncompressed (default 1 KiB). */
+    public int compressionThreshold() {
+        return compressionThreshold;
+    }
+
+    /** Whether WebSocket clients may {@code publish} (default off until tokens grant it). */
+    public boolean clientPublish() {
+        return clientPublish;
+    }
+
+    /** The least {@code reconnectAfterMs} sent on shutdown (default 500 ms). */
+    public Duration reconnectAfter() {
+        return reconnectAfter;
+    }
+
+    /** Random extra delay, up to this, added per client on shutdown so they do not return at once (default 4 s). */
+    public Duration reconnectJitter() {
+        return reconnectJitter;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig{host=" + host + ", port=" + port + ", ioThreads=" + ioThreads
+                + ", heartbeatInterval=" + heartbeatInterval + ", heartbeatTimeout=" + heartbeatTimeout
+                + ", drainTimeout=" + drainTimeout + ", maxMessageSize=" + maxMessageSize
+                + ", maxRequestSize=" + maxRequestSize + ", maxConnections=" + maxConnections
+                + ", compression=" + compression + ", compressionThreshold=" + compressionThreshold
+                + ", clientPublish=" + clientPublish + ", reconnectAfter=" + reconnectAfter
+                + ", reconnectJitter=" + reconnectJitter + '}';
+    }
+
+    /** Builds a {@link ServerConfig}. Not thread-safe. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private int ioThreads;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private int maxRequestSize = DEFAULT_MAX_REQUEST_SIZE;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private boolean compression = DEFAULT_COMPRESSION;
+        private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
+        private boolean clientPublish;
+        private Duration reconnectAfter = DEFAULT_RECONNECT_AFTER;
+        private Duration reconnectJitter = DEFAULT_RECONNECT_JITTER;
+
+        private Builder() {
+        }
+
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder ioThreads(int v) {
+            ioThreads = v;
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration v) {
+            heartbeatInterval = v;
+            return this;
+        }
+
+        public Builder heartbeatTimeout(Duration v) {
+            heartbeatTimeout = v;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration v) {
+            drainTimeout = v;
+            return this;
+        }
+
+        public Builder maxMessageSize(int v) {
+            maxMessageSize = v;
+            return this;
+        }
+
+        public Builder maxRequestSize(int v) {
+            maxRequestSize = v;
+            return this;
+        }
+
+        public Builder maxConnections(int v) {
+            maxConnections = v;
+            return this;
+        }
+
+        public Builder compression(boolean v) {
+            compression = v;
+            return this;
+        }
+
+        public Builder compressionThreshold(int v) {
+            compressionThreshold = v;
+            return this;
+        }
+
+        public Builder clientPublish(boolean v) {
+            clientPublish = v;
+            return this;
+        }
+
+        public Builder reconnectAfter(Duration v) {
+            reconnectAfter = v;
+            return this;
+        }
+
+        public Builder reconnectJitter(Duration v) {
+            reconnectJitter = v;
+            return this;
+        }
+
+        /** Applies the transport settings of a preset (SPEC §4) over the current ones. */
+        public Builder preset(Preset preset) {
+            switch (preset) {
+                case UNSTABLE_NETWORK -> heartbeatInterval(Duration.ofSeconds(10)).heartbeatTimeout(Duration.ofSeconds(60));
+                case LIGHTWEIGHT -> maxConnections(100).maxMessageSize(64 * 1024).compression(false);
+                default -> {
+                    // the other presets change delivery options only
+                }
+            }
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the key and the problem */
+        public ServerConfig build() {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host must not be empty");
+            }
+            range("port", port, 0, 65535);
+            range("ioThreads", ioThreads, 0, 1024);
+            positive("heartbeat.interval", heartbeatInterval);
+            positive("heartbeat.timeout", heartbeatTimeout);
+            positive("drainTimeout", drainTimeout);
+            if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
+                throw new IllegalArgumentException("heartbeat.timeout (" + heartbeatTimeout
+                        + ") must be longer than heartbeat.interval (" + heartbeatInterval + ")");
+            }
+            range("limits.maxMessageSize", maxMessageSize, 128, 64 * 1024 * 1024);
+            range("limits.maxRequestSize", maxRequestSize, 1024, 256 * 1024 * 1024);
+            range("limits.maxConnections", maxConnections, 1, 10_000_000);
+            range("compression.threshold", compressionThreshold, 0, Integer.MAX_VALUE);
+            if (reconnectAfter == null || reconnectAfter.isNegative()) {
+                throw new IllegalArgumentException("shutdown.reconnectAfter must not be negative");
+            }
+            if (reconnectJitter == null || reconnectJitter.isNegative()) {
+                throw new IllegalArgumentException("shutdown.reconnectJitter must not be negative");
+            }
+            return new ServerConfig(this);
+        }
+
+        private static void range(String key, long v, long min, long max) {
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", was " + v);
+            }
+        }
+
+        private static void positive(String key, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(key + " must be a positive duration, was " + d);
+            }
+        }
+    }
+}

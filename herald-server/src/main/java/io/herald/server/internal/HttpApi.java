@@ -1,0 +1,155 @@
+package io.herald.server.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.ChannelNames;
+import io.herald.Engine;
+import io.herald.HeraldException;
+import io.herald.Message;
+import io.herald.Publication;
+import io.herald.internal.Json;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** The HTTP API calls (SPEC §5.3): publish, broadcast, health. Stateless. */
+final class HttpApi {
+    private static final Set<String> MESSAGE_FIELDS = Set.of("channel", "event", "data", "key", "critical", "final");
+    private static final Set<String> BROADCAST_FIELDS = Set.of("channels", "event", "data", "key", "critical", "final");
+    private static final int MAX_BATCH = 10_000;
+
+    private final ServerContext server;
+
+    HttpApi(ServerContext server) {
+        this.server = server;
+    }
+
+    /** {@code POST /api/publish}: one message, or an array of them; all are validated before any is published. */
+    void publish(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
+        JsonNode body = body(req);
+        if (body.isArray()) {
+            if (body.isEmpty() || body.size() > MAX_BATCH) {
+                throw HeraldException.badRequest("an array must hold 1 to " + MAX_BATCH + " messages");
+            }
+            List<Message> messages = new ArrayList<>(body.size());
+            for (int i = 0; i < body.size(); i++) {
+                messages.add(readAt(body.get(i), null, "[" + i + "]"));
+            }
+            publishAll(ctx, keepAlive, messages);
+        } else if (body.isObject()) {
+            Message m = readAt(body, null, null);
+            server.herald().publish(m).whenComplete((p, err) -> {
+                if (err != null) {
+                    HttpResponses.error(ctx, keepAlive, asHerald(err));
+                } else {
+                    HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, result(p));
+                }
+            });
+        } else {
+            throw HeraldException.badRequest("the body must be a message object or an array of messages");
+        }
+    }
+
+    /** {@code POST /api/broadcast}: one message to every channel in {@code channels}. */
+    void broadcast(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
+        JsonNode body = body(req);
+        if (!body.isObject()) {
+            throw HeraldException.badRequest("the body must be an object with 'channels', 'event' and 'data'");
+        }
+        MessageJson.rejectUnknown(body, BROADCAST_FIELDS);
+        JsonNode channels = body.get("channels");
+        if (channels == null || !channels.isArray() || channels.isEmpty() || channels.size() > MAX_BATCH) {
+            throw HeraldException.badRequest("'channels' must be an array of 1 to " + MAX_BATCH + " channel names");
+        }
+        List<Message> messages = new ArrayList<>(channels.size());
+        for (int i = 0; i < channels.size(); i++) {
+            JsonNode ch = channels.get(i);
+            if (!ch.isTextual()) {
+                throw HeraldException.badRequest("channels[" + i + "] must be a string");
+            }
+            messages.add(MessageJson.read(body, ChannelNames.validate(ch.asText())));
+        }
+        publishAll(ctx, keepAlive, messages);
+    }
+
+    /** {@code GET /health}: 200 when serving, 503 when draining or the engine is down. */
+    void health(ChannelHandlerContext ctx, boolean keepAlive) {
+        Engine.Health engine = server.herald().engineHealth();
+        String status = server.draining() ? "draining" : engine.up() ? "ok" : "down";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("server", ServerContext.SERVER_NAME);
+        body.put("engine", Map.of("type", engine.engine(), "up", engine.up(), "detail", engine.detail()));
+        body.put("connections", Map.of("active", server.connections().active(), "total", server.connections().total()));
+        HttpResponses.json(ctx, keepAlive, "ok".equals(status) ? HttpResponseStatus.OK
+                : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+    }
+
+    private void publishAll(ChannelHandlerContext ctx, boolean keepAlive, List<Message> messages) {
+        List<CompletableFuture<Publication>> futures = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            futures.add(server.herald().publish(m));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> {
+            if (err != null) {
+                HttpResponses.error(ctx, keepAlive, asHerald(err));
+                return;
+            }
+            List<Map<String, Object>> results = new ArrayList<>(futures.size());
+            for (CompletableFuture<Publication> f : futures) {
+                results.add(result(f.join()));
+            }
+            HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, Map.of("results", results));
+        });
+    }
+
+    private static Message readAt(JsonNode node, String channel, String where) {
+        try {
+            if (node.isObject()) {
+                MessageJson.rejectUnknown(node, MESSAGE_FIELDS);
+            }
+            return MessageJson.read(node, channel);
+        } catch (HeraldException e) {
+            throw where == null ? e : new HeraldException(e.code(), where + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> result(Publication p) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("channel", p.channel());
+        r.put("offset", p.offset());
+        r.put("ts", p.ts());
+        return r;
+    }
+
+    private static JsonNode body(FullHttpRequest req) {
+        if (!req.content().isReadable()) {
+            throw HeraldException.badRequest("the request body is empty; send a JSON message");
+        }
+        try (InputStream in = new ByteBufInputStream(req.content().duplicate())) {
+            JsonNode node = Json.MAPPER.readTree(in);
+            if (node == null) {
+                throw HeraldException.badRequest("the request body is empty; send a JSON message");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw HeraldException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw HeraldException.badRequest("unreadable body: " + e.getMessage());
+        }
+    }
+
+    private static HeraldException asHerald(Throwable err) {
+        Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+        return t instanceof HeraldException he ? he : HeraldException.internal("publish failed", t);
+    }
+}

@@ -1,0 +1,157 @@
+package io.herald.server.internal;
+
+import io.herald.ChannelNames;
+import io.herald.ErrorCode;
+import io.herald.HeraldException;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes HTTP requests to the API and upgrades {@code /ws} and {@code /ws/{channel}} to WebSocket.
+ * Holds no per-connection state, so one instance serves every connection.
+ */
+@ChannelHandler.Sharable
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final ServerContext server;
+    private final HttpApi api;
+    private final WebSocketDecoderConfig decoderConfig;
+    private final String idPrefix;
+    private final AtomicLong ids = new AtomicLong();
+
+    HttpRouter(ServerContext server) {
+        this.server = server;
+        this.api = new HttpApi(server);
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(server.config().maxMessageSize())
+                .allowExtensions(true)
+                .closeOnProtocolViolation(true)
+                .withUTF8Validator(false) // added explicitly after the deflate decoder, see upgrade()
+                .build();
+        this.idPrefix = Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (!req.decoderResult().isSuccess()) {
+            HttpResponses.error(ctx, false, HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_REQUEST, "malformed HTTP request");
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        try {
+            route(ctx, req, path, keepAlive);
+        } catch (HeraldException e) {
+            server.badInput(remote(ctx), e);
+            HttpResponses.error(ctx, keepAlive, e);
+        } catch (RuntimeException e) {
+            log.warn("{} {} failed", req.method(), path, e);
+            HttpResponses.error(ctx, keepAlive, HeraldException.internal("internal error", e));
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest req, String path, boolean keepAlive) {
+        HttpMethod method = req.method();
+        if (path.equals("/ws") || path.startsWith("/ws/")) {
+            requireMethod(method, HttpMethod.GET);
+            upgrade(ctx, req, path.length() > 4 ? ChannelNames.validate(path.substring(4)) : null);
+        } else if (path.equals("/api/publish")) {
+            requireMethod(method, HttpMethod.POST);
+            api.publish(ctx, req, keepAlive);
+        } else if (path.equals("/api/broadcast")) {
+            requireMethod(method, HttpMethod.POST);
+            api.broadcast(ctx, req, keepAlive);
+        } else if (path.equals("/health")) {
+            requireMethod(method, HttpMethod.GET);
+            api.health(ctx, keepAlive);
+        } else {
+            throw HeraldException.notFound("no such endpoint: " + method + " " + abbreviate(path));
+        }
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, String initialChannel) {
+        if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            throw HeraldException.badRequest("this endpoint needs a WebSocket upgrade (Upgrade: websocket)");
+        }
+        if (server.draining()) {
+            HttpResponses.error(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL,
+                    "the server is shutting down");
+            return;
+        }
+        if (server.connections().active() >= server.config().maxConnections()) {
+            log.warn("connection refused: {} connections open, the limit is {}", server.connections().active(),
+                    server.config().maxConnections());
+            HttpResponses.error(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.RATE_LIMITED,
+                    "the server is full; try again later");
+            return;
+        }
+        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoderConfig).newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        ConnectionInfo info = new ConnectionInfo(idPrefix + Long.toString(ids.incrementAndGet(), 36),
+                server.clock().epochMillis(), remote(ctx), req.headers().get(HttpHeaderNames.USER_AGENT, ""));
+        WebSocketSession session = new WebSocketSession(server, ctx.channel(), info, initialChannel);
+        ChannelPipeline p = ctx.pipeline();
+        // The handshake puts the frame codec and any permessage-deflate codec ahead of this point, so
+        // the UTF-8 check here sees decompressed text.
+        p.addAfter(ctx.name(), "ws-utf8", new Utf8FrameValidator(true));
+        p.addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(server.config().maxMessageSize()));
+        p.addAfter("ws-aggregator", "ws-session", session);
+        try {
+            handshaker.handshake(ctx.channel(), req).addListener(f -> {
+                if (f.isSuccess()) {
+                    session.opened();
+                } else {
+                    log.debug("handshake with {} failed: {}", info.remoteIp(), f.cause().toString());
+                    ctx.channel().close();
+                }
+            });
+        } catch (WebSocketHandshakeException e) {
+            throw HeraldException.badRequest("bad WebSocket handshake: " + e.getMessage());
+        }
+        p.remove(this);
+    }
+
+    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
+        if (!actual.equals(expected)) {
+            throw new HeraldException(io.herald.ErrorCode.BAD_REQUEST, "method " + actual + " not allowed; use " + expected);
+        }
+    }
+
+    private static String remote(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 100 ? s.substring(0, 100) + "…" : s;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP connection from {}: {}", remote(ctx), cause.toString());
+        ctx.close();
+    }
+}

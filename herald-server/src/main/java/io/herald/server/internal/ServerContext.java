@@ -1,0 +1,72 @@
+package io.herald.server.internal;
+
+import io.herald.Herald;
+import io.herald.HeraldClock;
+import io.herald.HeraldException;
+import io.herald.server.ServerConfig;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every handler of one server shares. Thread-safe. */
+public final class ServerContext {
+    static final String SERVER_NAME = "herald/" + version();
+    private static final Logger log = LoggerFactory.getLogger("io.herald.server.BadInput");
+    private static final long BAD_INPUT_LOG_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final Herald herald;
+    private final ServerConfig config;
+    private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final AtomicLong badInputs = new AtomicLong();
+    private final AtomicLong lastBadInputLog = new AtomicLong(Long.MIN_VALUE);
+    private volatile boolean draining;
+
+    public ServerContext(Herald herald, ServerConfig config) {
+        this.herald = herald;
+        this.config = config;
+    }
+
+    public Herald herald() {
+        return herald;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public HeraldClock clock() {
+        return herald.clock();
+    }
+
+    public ConnectionRegistry connections() {
+        return connections;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    public void startDraining() {
+        draining = true;
+    }
+
+    /** Inputs rejected since start (malformed frames, invalid requests). */
+    public long badInputs() {
+        return badInputs.get();
+    }
+
+    /** Counts a rejected input and logs it, at most once a second so a flood cannot flood the log. */
+    void badInput(String source, HeraldException e) {
+        long n = badInputs.incrementAndGet();
+        long now = clock().nanoTime();
+        long last = lastBadInputLog.get();
+        if ((last == Long.MIN_VALUE || now - last >= BAD_INPUT_LOG_INTERVAL_NANOS) && lastBadInputLog.compareAndSet(last, now)) {
+            log.info("bad input from {}: {} ({}) [{} rejected since start]", source, e.getMessage(), e.code().wire(), n);
+        }
+    }
+
+    private static String version() {
+        String v = ServerContext.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,100 @@
+package io.herald.server.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.ErrorCode;
+import io.herald.StreamPosition;
+import io.herald.internal.Json;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** Encodes the server's control frames (SPEC §5.1); the core encodes {@code message} frames. */
+final class ServerFrames {
+    private static final ByteBuf PING = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8)).asReadOnly());
+
+    private ServerFrames() {
+    }
+
+    /** {@code {"type":"ping"}}: shared, never released. */
+    static ByteBuf ping() {
+        return PING.duplicate();
+    }
+
+    static ByteBuf welcome(ByteBufAllocator alloc, JsonNode id, String connectionId, long heartbeatMs, long timeoutMs,
+            String server) {
+        return Json.encode(alloc, 128, g -> {
+            start(g, "welcome", id);
+            g.writeStringField("connectionId", connectionId);
+            g.writeNumberField("heartbeatMs", heartbeatMs);
+            g.writeNumberField("timeoutMs", timeoutMs);
+            g.writeStringField("server", server);
+            g.writeEndObject();
+        });
+    }
+
+    static ByteBuf subscribed(ByteBufAllocator alloc, JsonNode id, String channel, StreamPosition position,
+            boolean recovered) {
+        return Json.encode(alloc, 128, g -> {
+            start(g, "subscribed", id);
+            g.writeStringField("channel", channel);
+            g.writeStringField("epoch", position.epoch());
+            g.writeNumberField("offset", position.offset());
+            g.writeBooleanField("recovered", recovered);
+            g.writeEndObject();
+        });
+    }
+
+    static ByteBuf unsubscribed(ByteBufAllocator alloc, JsonNode id, String channel) {
+        return Json.encode(alloc, 64, g -> {
+            start(g, "unsubscribed", id);
+            g.writeStringField("channel", channel);
+            g.writeEndObject();
+        });
+    }
+
+    static ByteBuf published(ByteBufAllocator alloc, JsonNode id, String channel, long offset) {
+        return Json.encode(alloc, 64, g -> {
+            start(g, "published", id);
+            g.writeStringField("channel", channel);
+            g.writeNumberField("offset", offset);
+            g.writeEndObject();
+        });
+    }
+
+    static ByteBuf pong(ByteBufAllocator alloc, JsonNode id) {
+        return Json.encode(alloc, 32, g -> {
+            start(g, "pong", id);
+            g.writeEndObject();
+        });
+    }
+
+    static ByteBuf error(ByteBufAllocator alloc, JsonNode id, ErrorCode code, String message) {
+        return Json.encode(alloc, 128, g -> {
+            start(g, "error", id);
+            g.writeStringField("code", code.wire());
+            g.writeStringField("message", message);
+            g.writeEndObject();
+        });
+    }
+
+    static ByteBuf shutdown(ByteBufAllocator alloc, long reconnectAfterMs) {
+        return Json.encode(alloc, 64, g -> {
+            start(g, "shutdown", null);
+            g.writeNumberField("reconnectAfterMs", reconnectAfterMs);
+            g.writeEndObject();
+        });
+    }
+
+    private static void start(JsonGenerator g, String type, JsonNode id) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("type", type);
+        if (id != null && !id.isNull()) {
+            g.writeFieldName("id");
+            g.writeTree(id);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.herald.server.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The steps of a graceful shutdown (SPEC §11), bounded by the drain timeout. */
+public final class Shutdown implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
+
+    private final ServerContext server;
+    private final Channel serverChannel;
+    private final ChannelGroup allChannels;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+
+    public Shutdown(ServerContext server, Channel serverChannel, ChannelGroup allChannels, EventLoopGroup bossGroup,
+            EventLoopGroup workerGroup) {
+        this.server = server;
+        this.serverChannel = serverChannel;
+        this.allChannels = allChannels;
+        this.bossGroup = bossGroup;
+        this.workerGroup = workerGroup;
+    }
+
+    @Override
+    public void run() {
+        long start = System.nanoTime();
+        long deadline = start + server.config().drainTimeout().toNanos();
+        server.startDraining();
+        serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
+        int sessions = server.connections().active();
+        log.info("shutting down: telling {} connections to reconnect, draining for at most {} ms", sessions,
+                server.config().drainTimeout().toMillis());
+        for (WebSocketSession s : server.connections().sessions()) {
+            s.executor().execute(s::shutdown);
+        }
+        // Plain HTTP connections (publishers) get no frame; they are closed once the clients are told.
+        boolean drained = awaitNoSessions(deadline);
+        allChannels.close().awaitUninterruptibly(Math.max(1, remainingMillis(deadline)));
+        workerGroup.shutdownGracefully(0, Math.max(1, remainingMillis(deadline)), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(Math.max(1, remainingMillis(deadline)));
+        bossGroup.shutdownGracefully(0, 1, TimeUnit.MILLISECONDS).awaitUninterruptibly(Math.max(1, remainingMillis(deadline)));
+        log.info("shutdown {} in {} ms", drained ? "complete" : "cut short by the drain timeout",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /** Waits until every WebSocket connection has closed, or the deadline; returns whether all did. */
+    private boolean awaitNoSessions(long deadline) {
+        for (WebSocketSession s : server.connections().sessions()) {
+            long left = remainingMillis(deadline);
+            if (left <= 0) {
+                break;
+            }
+            s.closeFuture().awaitUninterruptibly(left);
+        }
+        return server.connections().active() == 0;
+    }
+
+    private static long remainingMillis(long deadline) {
+        return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    }
+}

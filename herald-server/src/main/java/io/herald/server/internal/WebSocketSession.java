@@ -1,0 +1,317 @@
+package io.herald.server.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.ClientSession;
+import io.herald.CloseCodes;
+import io.herald.ErrorCode;
+import io.herald.HeraldException;
+import io.herald.Message;
+import io.herald.Outlet;
+import io.herald.StreamPosition;
+import io.herald.internal.Json;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection after the upgrade: reads client commands (SPEC §5.1), writes frames
+ * the core hands it, sends heartbeats and closes with the right code. Confined to its event loop;
+ * a failure here touches this connection only.
+ */
+final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame> implements Outlet {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
+
+    private final ServerContext server;
+    private final Channel channel;
+    private final ConnectionInfo info;
+    private final String initialChannel;
+    private final long connectedNanos;
+    private ClientSession session;
+    private ScheduledFuture<?> heartbeat;
+    private long lastSeenNanos;
+    private int closeCode = -1;
+
+    WebSocketSession(ServerContext server, Channel channel, ConnectionInfo info, String initialChannel) {
+        super(true);
+        this.server = server;
+        this.channel = channel;
+        this.info = info;
+        this.initialChannel = initialChannel;
+        this.connectedNanos = server.clock().nanoTime();
+        this.lastSeenNanos = connectedNanos;
+    }
+
+    @Override
+    public String id() {
+        return info.id();
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return channel.eventLoop();
+    }
+
+    ConnectionInfo info() {
+        return info;
+    }
+
+    io.netty.channel.ChannelFuture closeFuture() {
+        return channel.closeFuture();
+    }
+
+    /** Called on the loop once the handshake response is written. */
+    void opened() {
+        if (!channel.isActive()) {
+            return;
+        }
+        info.state = ConnectionState.CONNECTED;
+        session = server.herald().openSession(this);
+        server.connections().add(this);
+        log.debug("connection {} established from {} ({})", id(), info.remoteIp(), info.userAgent());
+        send(ServerFrames.welcome(channel.alloc(), null, id(), server.config().heartbeatInterval().toMillis(),
+                server.config().heartbeatTimeout().toMillis(), ServerContext.SERVER_NAME));
+        long interval = server.config().heartbeatInterval().toNanos();
+        heartbeat = channel.eventLoop().scheduleAtFixedRate(this::heartbeat, interval, interval, TimeUnit.NANOSECONDS);
+        if (initialChannel != null) {
+            subscribe(null, initialChannel, Optional.empty(), null);
+        }
+    }
+
+    @Override
+    public void write(ByteBuf frame) {
+        if (!channel.isActive() || info.state != ConnectionState.CONNECTED) {
+            frame.release();
+            return;
+        }
+        info.messagesOut++;
+        send(frame);
+    }
+
+    /** Writes one text frame and flushes it. */
+    private void send(ByteBuf json) {
+        info.framesOut++;
+        info.bytesOut += json.readableBytes();
+        channel.writeAndFlush(new TextWebSocketFrame(json), channel.voidPromise());
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        lastSeenNanos = server.clock().nanoTime();
+        info.lastSeen = server.clock().epochMillis();
+        info.bytesIn += frame.content().readableBytes();
+        if (frame instanceof TextWebSocketFrame) {
+            info.messagesIn++;
+            onText(frame.content());
+        } else if (frame instanceof PingWebSocketFrame) {
+            channel.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), channel.voidPromise());
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            onClientClose(close);
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            info.messagesIn++;
+            reject(null, HeraldException.badRequest("binary frames are not supported; send JSON text frames"));
+        }
+        // PongWebSocketFrame: already counted as alive
+    }
+
+    private void onText(ByteBuf content) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree((java.io.InputStream) new ByteBufInputStream(content));
+        } catch (JsonProcessingException e) {
+            reject(null, HeraldException.badRequest("malformed JSON: " + e.getOriginalMessage()));
+            return;
+        } catch (IOException e) {
+            reject(null, HeraldException.badRequest("unreadable frame: " + e.getMessage()));
+            return;
+        }
+        if (root == null || !root.isObject()) {
+            reject(null, HeraldException.badRequest("a frame must be a JSON object with a 'type'"));
+            return;
+        }
+        JsonNode id = root.get("id");
+        if (id != null && !id.isNull() && !id.isTextual() && !id.isIntegralNumber()) {
+            reject(null, HeraldException.badRequest("'id' must be a string or an integer"));
+            return;
+        }
+        try {
+            dispatch(id, root);
+        } catch (HeraldException e) {
+            reject(id, e);
+        } catch (RuntimeException e) {
+            log.warn("connection {}: command failed", id(), e);
+            reject(id, HeraldException.internal("internal error", e));
+        }
+    }
+
+    private void dispatch(JsonNode id, JsonNode root) {
+        String type = MessageJson.text(root, "type", true);
+        switch (type) {
+            case "connect" -> send(ServerFrames.welcome(channel.alloc(), id, id(),
+                    server.config().heartbeatInterval().toMillis(), server.config().heartbeatTimeout().toMillis(),
+                    ServerContext.SERVER_NAME));
+            case "subscribe" -> subscribe(id, MessageJson.text(root, "channel", true),
+                    ClientCommands.events(root), ClientCommands.since(root));
+            case "unsubscribe" -> {
+                String ch = MessageJson.text(root, "channel", true);
+                session.unsubscribe(ch);
+                info.subscriptions = session.channels();
+                send(ServerFrames.unsubscribed(channel.alloc(), id, ch));
+            }
+            case "publish" -> publish(id, root);
+            case "ping" -> send(ServerFrames.pong(channel.alloc(), id));
+            case "pong" -> {
+                // liveness only
+            }
+            default -> throw HeraldException.badRequest("unknown type '" + abbreviate(type)
+                    + "'; expected connect, subscribe, unsubscribe, publish, ping or pong");
+        }
+    }
+
+    private void subscribe(JsonNode id, String ch, Optional<java.util.Set<String>> events, StreamPosition since) {
+        StreamPosition position = session.subscribe(ch, events);
+        info.subscriptions = session.channels();
+        // Without history (a later step), recovery succeeds only when nothing was missed.
+        boolean recovered = since != null && since.epoch().equals(position.epoch()) && since.offset() == position.offset();
+        send(ServerFrames.subscribed(channel.alloc(), id, ch, position, recovered));
+    }
+
+    private void publish(JsonNode id, JsonNode root) {
+        if (!server.config().clientPublish()) {
+            throw HeraldException.forbidden("this connection may not publish");
+        }
+        Message m = MessageJson.read(root, null);
+        server.herald().publish(m).whenComplete((p, err) -> channel.eventLoop().execute(() -> {
+            if (err != null) {
+                reject(id, err instanceof HeraldException he ? he : HeraldException.internal("publish failed", err));
+            } else {
+                send(ServerFrames.published(channel.alloc(), id, p.channel(), p.offset()));
+            }
+        }));
+    }
+
+    /** Answers a bad command with an {@code error} frame; the connection stays open. */
+    private void reject(JsonNode id, HeraldException e) {
+        info.recordError(e.code().wire() + ": " + e.getMessage());
+        server.badInput(id(), e);
+        if (channel.isActive()) {
+            send(ServerFrames.error(channel.alloc(), id, e.code(), e.getMessage()));
+        }
+    }
+
+    private void heartbeat() {
+        long now = server.clock().nanoTime();
+        if (now - lastSeenNanos >= server.config().heartbeatTimeout().toNanos()) {
+            log.info("connection {}: heartbeat timeout, no frame for {} ms", id(),
+                    TimeUnit.NANOSECONDS.toMillis(now - lastSeenNanos));
+            close(CloseCodes.HEARTBEAT_TIMEOUT, "heartbeat timeout");
+        } else if (info.state == ConnectionState.CONNECTED) {
+            info.framesOut++;
+            channel.writeAndFlush(new TextWebSocketFrame(ServerFrames.ping()), channel.voidPromise());
+        }
+    }
+
+    /** Sends a close frame with {@code code} and closes the connection once it is written. */
+    void close(int code, String reason) {
+        if (info.state == ConnectionState.DISCONNECTING || info.state == ConnectionState.DISCONNECTED) {
+            return;
+        }
+        info.state = ConnectionState.DISCONNECTING;
+        closeCode = code;
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Graceful shutdown of this connection: {@code shutdown} frame, then close 1001. */
+    void shutdown() {
+        if (info.state != ConnectionState.CONNECTED) {
+            channel.close();
+            return;
+        }
+        long after = server.config().reconnectAfter().toMillis();
+        long jitter = server.config().reconnectJitter().toMillis();
+        long reconnectAfterMs = after + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
+        send(ServerFrames.shutdown(channel.alloc(), reconnectAfterMs));
+        close(CloseCodes.GOING_AWAY, "server shutdown");
+    }
+
+    private void onClientClose(CloseWebSocketFrame close) {
+        if (info.state == ConnectionState.DISCONNECTING) {
+            channel.close(); // the client answered our close
+            return;
+        }
+        info.state = ConnectionState.DISCONNECTING;
+        closeCode = close.statusCode();
+        channel.writeAndFlush(new CloseWebSocketFrame(close.statusCode() < 0 ? CloseCodes.NORMAL : close.statusCode(), ""))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        if (session != null) {
+            session.close();
+        }
+        server.connections().remove(this);
+        if (info.state != ConnectionState.ERROR) {
+            info.state = ConnectionState.DISCONNECTED;
+        }
+        log.info("connection {} closed (code {}) after {} ms: {} messages in, {} out, {} bytes in, {} out",
+                id(), closeCode, TimeUnit.NANOSECONDS.toMillis(server.clock().nanoTime() - connectedNanos),
+                info.messagesIn, info.messagesOut, info.bytesIn, info.bytesOut);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            info.recordError("too_large: " + cause.getMessage());
+            server.badInput(id(), HeraldException.tooLarge(cause.getMessage()));
+            close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+        } else if (cause instanceof CorruptedWebSocketFrameException) {
+            // the decoder has already answered with the close code the violation calls for
+            info.recordError("protocol: " + cause.getMessage());
+            server.badInput(id(), HeraldException.badRequest(cause.getMessage()));
+        } else if (cause instanceof IOException) {
+            info.state = ConnectionState.ERROR;
+            info.recordError("io: " + cause.getMessage());
+            log.debug("connection {}: {}", id(), cause.toString());
+            ctx.close();
+        } else {
+            info.state = ConnectionState.ERROR;
+            info.recordError("internal: " + cause);
+            log.warn("connection {}: unexpected error", id(), cause);
+            closeCode = CloseCodes.INTERNAL_ERROR;
+            if (channel.isActive()) {
+                channel.writeAndFlush(new CloseWebSocketFrame(CloseCodes.INTERNAL_ERROR, "internal error"))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+}
