@@ -24,6 +24,9 @@ public interface ClientSession {
     /** The channels this session is subscribed to. */
     Set<String> channels();
 
+    /** The transport's socket takes frames again: sends what waited in the backlogs. */
+    void writable();
+
     /** Ends every subscription; the session delivers nothing more. Idempotent. */
     void close();
 }

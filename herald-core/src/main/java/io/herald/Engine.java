@@ -16,12 +16,12 @@ import java.util.concurrent.CompletableFuture;
 public interface Engine extends AutoCloseable {
 
     /** The in-memory engine: offsets and history live in this process; a restart starts a new epoch. */
-    static Engine memory(HeraldClock clock) {
-        return new MemoryEngine(clock);
+    static Engine memory() {
+        return new MemoryEngine();
     }
 
-    /** Starts the engine; from then on publications go to {@code sink}. Called once, by {@link Herald}. */
-    void start(PublicationSink sink);
+    /** Starts the engine; from then on publications go to the context's sink. Called once, by {@link Herald}. */
+    void start(Context context);
 
     /**
      * Assigns the message its offset and timestamp and hands it to the sink. The future completes
@@ -35,14 +35,33 @@ public interface Engine extends AutoCloseable {
     /** Whether the engine can serve, for {@code /health}. */
     Health health();
 
+    /**
+     * Removes, with all their state, channels that completed more than their namespace's
+     * {@code cleanupDelay} ago, and channels idle that long (no publish) with no subscriber;
+     * tells the sink of each and returns how many. Herald calls it periodically.
+     */
+    int sweep();
+
+    /** Channels the engine holds state for (active and completed, not yet removed). */
+    int channelCount();
+
     /** Stops the engine; later publishes fail. */
     @Override
     void close();
 
     /** Receives publications from the engine (the local hub). */
-    @FunctionalInterface
     interface PublicationSink {
         void deliver(Publication publication);
+
+        /** The channel was removed (cleanup); its offsets start again at 1 in a new epoch. */
+        void removed(String channel);
+
+        /** Whether anyone on this node is subscribed to {@code channel} (idle channels with none are removed). */
+        boolean hasSubscribers(String channel);
+    }
+
+    /** What an engine is started with. */
+    record Context(PublicationSink sink, HeraldClock clock, HeraldConfig config) {
     }
 
     /** An engine's health: its kind ({@code memory}, {@code redis}), whether it is up, and why not. */

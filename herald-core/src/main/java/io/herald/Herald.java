@@ -3,11 +3,17 @@ package io.herald;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.internal.Hub;
 import io.herald.internal.Json;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Herald: publish events to channels and have them delivered to every subscribed client. This is
@@ -25,18 +31,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * gracefully, then the engine.
  */
 public final class Herald implements AutoCloseable {
+    /** How often completed and idle channels are looked for and removed. */
+    public static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+    private static final Logger log = LoggerFactory.getLogger(Herald.class);
+
     private final HeraldConfig config;
     private final HeraldClock clock;
     private final Engine engine;
     private final Hub hub;
     private final List<Transport> transports;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private ScheduledExecutorService sweeper;
 
     private Herald(Builder b) {
         this.config = b.config;
         this.clock = b.clock;
-        this.engine = b.engine != null ? b.engine : Engine.memory(clock);
-        this.hub = new Hub(engine);
+        this.engine = b.engine != null ? b.engine : Engine.memory();
+        this.hub = new Hub(engine, config, clock);
         this.transports = List.copyOf(b.transports);
     }
 
@@ -53,7 +65,33 @@ public final class Herald implements AutoCloseable {
         if (closed.get()) {
             return CompletableFuture.failedFuture(HeraldException.engineUnavailable("Herald is closed"));
         }
-        return engine.publish(message);
+        return engine.publish(normalize(message));
+    }
+
+    /**
+     * Applies the namespace's lists (SPEC §4) to the message itself, so everything downstream (and
+     * other nodes) reads one set of flags: {@code critical} events are critical, {@code completeOn}
+     * events are final, {@code coalesce} events are keyed by their event name.
+     */
+    private Message normalize(Message m) {
+        NamespaceOptions o = config.optionsFor(m.channel());
+        boolean critical = !m.critical() && o.critical().contains(m.event());
+        boolean complete = !m.finalMessage() && o.completeOn().contains(m.event());
+        boolean keyed = m.key().isEmpty() && o.coalesce().contains(m.event());
+        if (!critical && !complete && !keyed) {
+            return m;
+        }
+        Message.Builder b = m.toBuilder();
+        if (critical) {
+            b.critical(true);
+        }
+        if (complete) {
+            b.finalMessage(true);
+        }
+        if (keyed) {
+            b.key(m.event());
+        }
+        return b.build();
     }
 
     /**
@@ -94,6 +132,19 @@ public final class Herald implements AutoCloseable {
         return clock;
     }
 
+    /** Channels the engine holds state for: active, and completed but not yet cleaned up. */
+    public int channelCount() {
+        return engine.channelCount();
+    }
+
+    /**
+     * Removes channels whose cleanup delay has passed (SPEC §2 lifecycle); returns how many. Herald
+     * runs this every {@link #SWEEP_INTERVAL}; call it yourself when driving a manual clock.
+     */
+    public int sweep() {
+        return engine.sweep();
+    }
+
     /** Whether {@link #close()} has begun. */
     public boolean isClosed() {
         return closed.get();
@@ -108,7 +159,21 @@ public final class Herald implements AutoCloseable {
         for (int i = transports.size() - 1; i >= 0; i--) {
             transports.get(i).shutdown();
         }
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
         engine.close();
+    }
+
+    private void sweepQuietly() {
+        try {
+            int removed = engine.sweep();
+            if (removed > 0) {
+                log.debug("removed {} completed or idle channels", removed);
+            }
+        } catch (RuntimeException e) {
+            log.warn("channel cleanup failed", e);
+        }
     }
 
     /** Configures and starts a {@link Herald}. Not thread-safe. */
@@ -148,7 +213,14 @@ public final class Herald implements AutoCloseable {
         /** Starts the engine, then the transports. If a transport fails to start, everything started is stopped. */
         public Herald start() {
             Herald herald = new Herald(this);
-            herald.engine.start(herald.hub);
+            herald.engine.start(new Engine.Context(herald.hub, herald.clock, herald.config));
+            herald.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "herald-sweeper");
+                t.setDaemon(true);
+                return t;
+            });
+            herald.sweeper.scheduleWithFixedDelay(herald::sweepQuietly, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
             List<Transport> started = new ArrayList<>();
             try {
                 for (Transport t : herald.transports) {
@@ -159,6 +231,7 @@ public final class Herald implements AutoCloseable {
                 for (int i = started.size() - 1; i >= 0; i--) {
                     started.get(i).shutdown();
                 }
+                herald.sweeper.shutdownNow();
                 herald.engine.close();
                 throw e;
             }

@@ -15,9 +15,19 @@ public interface Outlet {
     EventExecutor executor();
 
     /**
-     * Sends one server frame, a complete JSON text such as {@code {"type":"message",…}}. Takes
-     * ownership of {@code frame}: the outlet releases it. The bytes may be shared with other
-     * outlets (encoded once), so they must not be modified.
+     * Sends one server frame, a complete JSON text such as {@code {"type":"batch",…}} carrying
+     * {@code messages} messages (0 for control frames such as {@code lag}). Takes ownership of
+     * {@code frame}: the outlet releases it. The bytes may be shared with other outlets (encoded
+     * once), so they must not be modified.
      */
-    void write(ByteBuf frame);
+    void write(ByteBuf frame, int messages);
+
+    /**
+     * Whether the connection takes more frames now. While it does not, the core keeps the
+     * client's messages in a bounded backlog and waits for {@link ClientSession#writable()}.
+     */
+    boolean isWritable();
+
+    /** Closes the connection with a WebSocket close code (e.g. 4003 for a slow consumer). */
+    void close(int code, String reason);
 }

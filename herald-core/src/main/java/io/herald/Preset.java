@@ -20,7 +20,12 @@ public enum Preset {
     /** Flaky links: heartbeat every 10 s, timeout after 60 s (server settings only). */
     UNSTABLE_NETWORK("unstable-network"),
     /** Small deployments: at most 100 connections, 64 KiB messages, no compression (server settings only). */
-    LIGHTWEIGHT("lightweight");
+    LIGHTWEIGHT("lightweight"),
+    /**
+     * Shaping off, for comparison and benchmarks: every message is its own frame at once, keyed
+     * messages are neither throttled nor coalesced. Not in SPEC §4; added to measure the pipeline.
+     */
+    PASSTHROUGH("passthrough");
 
     private final String wire;
 
@@ -53,6 +58,7 @@ public enum Preset {
         switch (this) {
             case LARGE -> b.throttleRate(5).batchInterval(Duration.ofMillis(200)).batchMaxSize(100);
             case REALTIME -> b.throttleRate(20).batchInterval(Duration.ofMillis(50)).batchMaxSize(25);
+            case PASSTHROUGH -> b.throttleRate(0).batchMaxSize(1);
             default -> {
                 // standard, unstable-network and lightweight keep the default delivery options
             }

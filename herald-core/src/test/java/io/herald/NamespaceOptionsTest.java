@@ -39,7 +39,7 @@ class NamespaceOptionsTest {
     void presetNamesAreParsedCaseInsensitively() {
         assertThat(Preset.of("Unstable-Network")).isEqualTo(Preset.UNSTABLE_NETWORK);
         assertThatThrownBy(() -> Preset.of("turbo")).hasMessageContaining("unknown preset 'turbo'")
-                .hasMessageContaining("standard, large, realtime, unstable-network, lightweight");
+                .hasMessageContaining("standard, large, realtime, unstable-network, lightweight, passthrough");
     }
 
     @Test

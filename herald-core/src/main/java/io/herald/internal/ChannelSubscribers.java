@@ -1,8 +1,8 @@
 package io.herald.internal;
 
+import io.herald.HeraldClock;
+import io.herald.NamespaceOptions;
 import io.herald.Publication;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,48 +10,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The subscribers of one channel on this node, sharded by the event loop that owns each
- * subscriber's connection. A publication is encoded once and handed to each loop in one task,
- * not one task per subscriber; tasks are enqueued under this object's lock, in offset order, and
- * each loop runs its tasks in order, so every subscriber sees the channel's offsets in order.
+ * The subscribers of one channel on this node, grouped into one {@link ChannelFeed} per event
+ * loop. A publication is encoded once and handed to each loop in one task, not one task per
+ * subscriber; tasks are enqueued under this object's lock, in offset order, and each loop runs its
+ * tasks in order, so every subscriber sees the channel's offsets in order.
  *
- * <p>Guarded by {@code this}: {@link #shards}, {@link #size}, {@link #removed}. Each shard's
- * subscriber array is copy-on-write, so a loop iterates it without the lock.
+ * <p>Guarded by {@code this}: {@link #feeds}, {@link #size}, {@link #removed}, and every member
+ * change of a feed.
  */
 final class ChannelSubscribers {
     private static final Logger log = LoggerFactory.getLogger(ChannelSubscribers.class);
 
     final String channel;
-    private Shard[] shards = new Shard[0];
+    private final HeraldClock clock;
+    private final NamespaceOptions options;
+    private ChannelFeed[] feeds = new ChannelFeed[0];
     private int size;
     /** Set once the hub dropped this record; subscribers must then use a fresh one. */
     boolean removed;
 
-    ChannelSubscribers(String channel) {
+    ChannelSubscribers(String channel, HeraldClock clock, NamespaceOptions options) {
         this.channel = channel;
-    }
-
-    /** The subscribers that one event loop owns. */
-    private static final class Shard {
-        final EventExecutor loop;
-        volatile Subscription[] subs = new Subscription[0];
-
-        Shard(EventExecutor loop) {
-            this.loop = loop;
-        }
-
-        /** Runs on {@link #loop}; releases {@code frame}. */
-        void deliver(Publication p, ByteBuf frame) {
-            try {
-                for (Subscription s : subs) {
-                    if (s.accepts(p)) {
-                        s.session.deliver(p, frame);
-                    }
-                }
-            } finally {
-                frame.release();
-            }
-        }
+        this.clock = clock;
+        this.options = options;
     }
 
     synchronized int size() {
@@ -60,28 +41,35 @@ final class ChannelSubscribers {
 
     /** Adds {@code sub}; caller holds the lock and has set {@code sub.since}. */
     void add(Subscription sub) {
-        Shard shard = shardOf(sub.session.executor(), true);
-        Subscription[] old = shard.subs;
-        Subscription[] next = Arrays.copyOf(old, old.length + 1);
-        next[old.length] = sub;
-        shard.subs = next;
+        EventExecutor loop = sub.session.executor();
+        ChannelFeed feed = null;
+        for (ChannelFeed f : feeds) {
+            if (f.loop == loop) {
+                feed = f;
+            }
+        }
+        if (feed == null) {
+            feed = new ChannelFeed(channel, loop, clock, options);
+            feeds = Arrays.copyOf(feeds, feeds.length + 1);
+            feeds[feeds.length - 1] = feed;
+        }
+        feed.addMember(sub);
         size++;
     }
 
     /** Removes {@code sub}; caller holds the lock. Returns whether it was present. */
     boolean remove(Subscription sub) {
-        Shard shard = shardOf(sub.session.executor(), false);
-        if (shard == null) {
-            return false;
-        }
-        Subscription[] old = shard.subs;
-        for (int i = 0; i < old.length; i++) {
-            if (old[i] == sub) {
-                Subscription[] next = new Subscription[old.length - 1];
-                System.arraycopy(old, 0, next, 0, i);
-                System.arraycopy(old, i + 1, next, i, old.length - i - 1);
-                shard.subs = next;
+        for (int i = 0; i < feeds.length; i++) {
+            ChannelFeed feed = feeds[i];
+            if (feed.loop == sub.session.executor() && feed.removeMember(sub)) {
                 size--;
+                if (feed.members.length == 0) {
+                    ChannelFeed[] next = new ChannelFeed[feeds.length - 1];
+                    System.arraycopy(feeds, 0, next, 0, i);
+                    System.arraycopy(feeds, i + 1, next, i, feeds.length - i - 1);
+                    feeds = next;
+                    execute(feed, feed::dispose);
+                }
                 return true;
             }
         }
@@ -93,37 +81,26 @@ final class ChannelSubscribers {
         if (size == 0) {
             return;
         }
-        ByteBuf frame = Frames.message(ByteBufAllocator.DEFAULT, p);
-        try {
-            for (Shard shard : shards) {
-                if (shard.subs.length == 0) {
-                    continue;
-                }
-                frame.retain();
-                try {
-                    shard.loop.execute(() -> shard.deliver(p, frame));
-                } catch (RejectedExecutionException e) {
-                    frame.release();
-                    log.debug("event loop shutting down; publication {}@{} not delivered there", p.channel(), p.offset());
-                }
-            }
-        } finally {
-            frame.release();
+        Encoded m = Encoded.of(p);
+        for (ChannelFeed feed : feeds) {
+            execute(feed, () -> feed.offer(m));
         }
     }
 
-    private Shard shardOf(EventExecutor loop, boolean create) {
-        for (Shard s : shards) {
-            if (s.loop == loop) {
-                return s;
+    /** The channel was removed and starts again at offset 1: every subscriber takes it from there. */
+    synchronized void reset() {
+        for (ChannelFeed feed : feeds) {
+            for (Subscription s : feed.members) {
+                s.since = 0;
             }
         }
-        if (!create) {
-            return null;
+    }
+
+    private void execute(ChannelFeed feed, Runnable task) {
+        try {
+            feed.loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("event loop shutting down; {} not delivered there", channel);
         }
-        Shard s = new Shard(loop);
-        shards = Arrays.copyOf(shards, shards.length + 1);
-        shards[shards.length - 1] = s;
-        return s;
     }
 }

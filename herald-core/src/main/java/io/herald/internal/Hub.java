@@ -3,6 +3,8 @@ package io.herald.internal;
 import io.herald.ChannelNames;
 import io.herald.ClientSession;
 import io.herald.Engine;
+import io.herald.HeraldClock;
+import io.herald.HeraldConfig;
 import io.herald.Outlet;
 import io.herald.Publication;
 import io.herald.StreamPosition;
@@ -11,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The local subscriptions of this node, by channel: the engine hands each publication here and
- * the hub fans it out to the subscribed sessions.
+ * the hub fans it out to the subscribed sessions' event loops.
  *
  * <p>Why the position is read under the channel's lock: a publication is handed to the hub only
  * after the engine made its offset visible to {@link Engine#position}; reading the position while
@@ -21,10 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Hub implements Engine.PublicationSink {
     private final Engine engine;
+    private final HeraldConfig config;
+    private final HeraldClock clock;
     private final ConcurrentHashMap<String, ChannelSubscribers> channels = new ConcurrentHashMap<>();
 
-    public Hub(Engine engine) {
+    public Hub(Engine engine, HeraldConfig config, HeraldClock clock) {
         this.engine = engine;
+        this.config = config;
+        this.clock = clock;
     }
 
     @Override
@@ -35,8 +41,25 @@ public final class Hub implements Engine.PublicationSink {
         }
     }
 
+    @Override
+    public void removed(String channel) {
+        ChannelSubscribers subs = channels.get(channel);
+        if (subs != null) {
+            subs.reset();
+        }
+    }
+
+    @Override
+    public boolean hasSubscribers(String channel) {
+        return subscriberCount(channel) > 0;
+    }
+
     public ClientSession openSession(Outlet outlet) {
         return new LocalSession(this, outlet);
+    }
+
+    io.herald.NamespaceOptions options(String channel) {
+        return config.optionsFor(channel);
     }
 
     public int subscriberCount(String channel) {
@@ -44,10 +67,16 @@ public final class Hub implements Engine.PublicationSink {
         return subs == null ? 0 : subs.size();
     }
 
+    /** Channels with at least one local subscriber. */
+    public Set<String> subscribedChannels() {
+        return Set.copyOf(channels.keySet());
+    }
+
     StreamPosition subscribe(Subscription sub) {
         ChannelNames.validate(sub.channel);
         while (true) {
-            ChannelSubscribers subs = channels.computeIfAbsent(sub.channel, ChannelSubscribers::new);
+            ChannelSubscribers subs = channels.computeIfAbsent(sub.channel,
+                    c -> new ChannelSubscribers(c, clock, config.optionsFor(c)));
             synchronized (subs) {
                 if (subs.removed) {
                     continue;
@@ -71,10 +100,5 @@ public final class Hub implements Engine.PublicationSink {
                 channels.remove(sub.channel, subs);
             }
         }
-    }
-
-    /** Channels with at least one local subscriber. */
-    public Set<String> subscribedChannels() {
-        return Set.copyOf(channels.keySet());
     }
 }

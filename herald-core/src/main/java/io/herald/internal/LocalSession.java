@@ -1,21 +1,28 @@
 package io.herald.internal;
 
 import io.herald.ClientSession;
+import io.herald.CloseCodes;
+import io.herald.NamespaceOptions;
 import io.herald.Outlet;
-import io.herald.Publication;
 import io.herald.StreamPosition;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The core's side of one client connection. Confined to the outlet's event loop: every field is
- * read and written there only.
+ * The core's side of one client connection: its subscriptions and, while its socket is not
+ * writable, their backlogs. Confined to the outlet's event loop.
  */
 final class LocalSession implements ClientSession {
+    private static final Logger log = LoggerFactory.getLogger(LocalSession.class);
+
     private final Hub hub;
     private final Outlet outlet;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
@@ -30,10 +37,71 @@ final class LocalSession implements ClientSession {
         return outlet.executor();
     }
 
-    /** Called on the loop by the channel's shard; {@code frame} stays owned by the caller. */
-    void deliver(Publication p, ByteBuf frame) {
-        if (!closed) {
-            outlet.write(frame.retainedDuplicate());
+    boolean isWritable() {
+        return outlet.isWritable();
+    }
+
+    void write(ByteBuf frame, int messages) {
+        if (closed) {
+            frame.release();
+        } else {
+            outlet.write(frame, messages);
+        }
+    }
+
+    /** Queues {@code messages} for {@code sub} behind what already waits, then sends what the socket takes. */
+    void enqueue(Subscription sub, List<Encoded> messages, NamespaceOptions options) {
+        if (closed) {
+            return;
+        }
+        if (sub.backlog == null) {
+            sub.backlog = new Backlog(options.outboundBufferBytes());
+        }
+        boolean coalesce = options.throttleRate() > 0;
+        for (Encoded m : messages) {
+            if (!sub.backlog.add(m, coalesce)) {
+                log.warn("connection {}: slow consumer on {}: {} bytes of messages that cannot be dropped are waiting;"
+                        + " closing with 4003", outlet.id(), sub.channel, sub.backlog.bytes());
+                outlet.close(CloseCodes.SLOW_CONSUMER, "slow consumer");
+                close();
+                return;
+            }
+        }
+        if (outlet.isWritable()) {
+            drain(sub, options.batchMaxSize());
+        }
+    }
+
+    @Override
+    public void writable() {
+        if (closed) {
+            return;
+        }
+        for (Subscription sub : subscriptions.values()) {
+            if (sub.backlog != null) {
+                drain(sub, hub.options(sub.channel).batchMaxSize());
+            }
+            if (!outlet.isWritable()) {
+                return;
+            }
+        }
+    }
+
+    /** Sends the backlog while the socket takes it: a {@code lag} frame first if anything was dropped. */
+    private void drain(Subscription sub, int maxSize) {
+        Backlog backlog = sub.backlog;
+        while (outlet.isWritable()) {
+            long skipped = backlog.takeSkipped();
+            if (skipped > 0) {
+                log.info("connection {}: {} messages on {} skipped for a slow consumer", outlet.id(), skipped, sub.channel);
+                outlet.write(Frames.lag(ByteBufAllocator.DEFAULT, sub.channel, skipped), 0);
+            }
+            if (backlog.isEmpty()) {
+                sub.backlog = null;
+                return;
+            }
+            List<Encoded> chunk = backlog.poll(maxSize);
+            outlet.write(Frames.frame(ByteBufAllocator.DEFAULT, sub.channel, chunk), chunk.size());
         }
     }
 

@@ -2,11 +2,12 @@ package io.herald.internal;
 
 import io.herald.ChannelNames;
 import io.herald.Engine;
-import io.herald.HeraldClock;
 import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.Publication;
 import io.herald.StreamPosition;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,24 +18,25 @@ import java.util.concurrent.ThreadLocalRandom;
  * is what keeps a channel's publications in offset order.
  */
 public final class MemoryEngine implements Engine {
-    private final HeraldClock clock;
     private final ConcurrentHashMap<String, ChannelStream> channels = new ConcurrentHashMap<>();
-    private volatile PublicationSink sink;
+    private volatile Context context;
     private volatile boolean closed;
 
-    public MemoryEngine(HeraldClock clock) {
-        this.clock = clock;
-    }
-
-    /** One channel's stream. {@code offset} is written under the instance lock and read without it. */
+    /** One channel's stream. Fields are written under the instance lock; {@code offset} is also read without it. */
     private static final class ChannelStream {
         final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
         volatile long offset;
+        /** Epoch millis of completion, or 0 while active. */
+        long completedAt;
+        /** Epoch millis of the last publish or position request. */
+        volatile long lastActive;
+        /** Set when swept; a publisher that raced the sweep retries on a fresh stream. */
+        boolean removed;
     }
 
     @Override
-    public void start(PublicationSink sink) {
-        this.sink = sink;
+    public void start(Context context) {
+        this.context = context;
     }
 
     @Override
@@ -42,14 +44,20 @@ public final class MemoryEngine implements Engine {
         if (closed) {
             return CompletableFuture.failedFuture(HeraldException.engineUnavailable("engine is closed"));
         }
-        ChannelStream stream = channels.computeIfAbsent(message.channel(), c -> new ChannelStream());
-        Publication p;
-        synchronized (stream) {
-            p = new Publication(message, stream.offset + 1, clock.epochMillis());
-            stream.offset = p.offset();
-            sink.deliver(p);
+        while (true) {
+            ChannelStream stream = channels.computeIfAbsent(message.channel(), c -> new ChannelStream());
+            synchronized (stream) {
+                if (stream.removed) {
+                    continue;
+                }
+                Publication p = new Publication(message, stream.offset + 1, context.clock().epochMillis());
+                stream.offset = p.offset();
+                stream.completedAt = message.finalMessage() ? Math.max(1, p.ts()) : 0;
+                stream.lastActive = p.ts();
+                context.sink().deliver(p);
+                return CompletableFuture.completedFuture(p);
+            }
         }
-        return CompletableFuture.completedFuture(p);
     }
 
     @Override
@@ -59,7 +67,38 @@ public final class MemoryEngine implements Engine {
             ChannelNames.validate(channel);
             stream = channels.computeIfAbsent(channel, c -> new ChannelStream());
         }
+        stream.lastActive = context.clock().epochMillis();
         return new StreamPosition(stream.epoch, stream.offset);
+    }
+
+    @Override
+    public int sweep() {
+        long now = context.clock().epochMillis();
+        int removed = 0;
+        for (Iterator<Map.Entry<String, ChannelStream>> it = channels.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, ChannelStream> e = it.next();
+            ChannelStream stream = e.getValue();
+            boolean remove;
+            synchronized (stream) {
+                long delay = context.config().optionsFor(e.getKey()).cleanupDelay().toMillis();
+                remove = stream.completedAt > 0 ? now - stream.completedAt >= delay
+                        : now - stream.lastActive >= delay && !context.sink().hasSubscribers(e.getKey());
+                if (remove) {
+                    stream.removed = true;
+                    channels.remove(e.getKey(), stream);
+                }
+            }
+            if (remove) {
+                removed++;
+                context.sink().removed(e.getKey());
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public int channelCount() {
+        return channels.size();
     }
 
     @Override

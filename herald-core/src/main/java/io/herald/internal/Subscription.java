@@ -1,6 +1,7 @@
 package io.herald.internal;
 
-import io.herald.Publication;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -13,7 +14,9 @@ final class Subscription {
     /** Event names to deliver, or {@code null} for all. */
     final Set<String> events;
     /** Publications at or below this offset predate the subscription and are not delivered. */
-    long since;
+    volatile long since;
+    /** Messages waiting while the client's socket is not writable; {@code null} while in step. Loop-confined. */
+    Backlog backlog;
 
     Subscription(String channel, LocalSession session, Set<String> events) {
         this.channel = channel;
@@ -21,7 +24,21 @@ final class Subscription {
         this.events = events;
     }
 
-    boolean accepts(Publication p) {
-        return p.offset() > since && (events == null || events.contains(p.event()));
+    /**
+     * The part of {@code frame} this subscription receives: {@code frame} itself in the common
+     * case (so the frame encoded once can be shared), else a filtered copy, possibly empty.
+     */
+    List<Encoded> select(List<Encoded> frame) {
+        long after = since;
+        if (events == null && frame.get(0).offset() > after) {
+            return frame;
+        }
+        List<Encoded> mine = new ArrayList<>(frame.size());
+        for (Encoded m : frame) {
+            if (m.offset() > after && (events == null || events.contains(m.event()))) {
+                mine.add(m);
+            }
+        }
+        return mine.size() == frame.size() ? frame : mine;
     }
 }

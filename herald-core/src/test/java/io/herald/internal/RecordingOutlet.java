@@ -30,8 +30,21 @@ final class RecordingOutlet implements Outlet {
         return loop;
     }
 
+    volatile boolean writable = true;
+    volatile int closeCode = -1;
+
     @Override
-    public void write(ByteBuf frame) {
+    public boolean isWritable() {
+        return writable;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        closeCode = code;
+    }
+
+    @Override
+    public void write(ByteBuf frame, int messages) {
         if (!loop.inEventLoop()) {
             throw new AssertionError("write off the outlet's loop");
         }
@@ -44,7 +57,24 @@ final class RecordingOutlet implements Outlet {
         }
     }
 
+    /** Every message received, batches unpacked, with the batch's channel filled in. */
+    List<JsonNode> messages() {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (JsonNode f : frames) {
+            String type = f.path("type").asText();
+            if (type.equals("message")) {
+                out.add(f);
+            } else if (type.equals("batch")) {
+                for (JsonNode m : f.get("messages")) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) m).put("channel", f.path("channel").asText());
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
     List<Long> offsets() {
-        return frames.stream().map(f -> f.path("offset").asLong()).toList();
+        return messages().stream().map(f -> f.path("offset").asLong()).toList();
     }
 }

@@ -89,6 +89,9 @@ public final class HeraldServer implements Transport {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Past 64 KiB queued in Netty a connection counts as not writable: the core then
+                // keeps its messages in a bounded, coalescing backlog instead (SPEC §3 slow consumers).
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new ServerInitializer(context, allChannels));
         try {
             serverChannel = b.bind(config.host(), config.port()).syncUninterruptibly().channel();

@@ -58,6 +58,9 @@ public final class TestClient implements AutoCloseable {
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private volatile String closeReason;
     private volatile boolean skipPings = true;
+    /** Messages of a batch frame not yet handed out by {@link #nextMessage()}. */
+    private final java.util.ArrayDeque<JsonNode> unpacked = new java.util.ArrayDeque<>();
+    private int batchFrames;
 
     private TestClient(Channel channel) {
         this.channel = channel;
@@ -195,8 +198,40 @@ public final class TestClient implements AutoCloseable {
         return f;
     }
 
+    /**
+     * The next message, whether it came alone or in a {@code batch} frame (unpacked as a client
+     * would: each element gets the batch's channel and {@code "type":"message"}).
+     */
+    public JsonNode nextMessage() {
+        if (!unpacked.isEmpty()) {
+            return unpacked.poll();
+        }
+        JsonNode n = next();
+        if ("batch".equals(n.path("type").asText())) {
+            batchFrames++;
+            for (JsonNode m : n.get("messages")) {
+                com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) m;
+                o.put("type", "message");
+                o.put("channel", n.path("channel").asText());
+                unpacked.add(o);
+            }
+            return unpacked.poll();
+        }
+        assertThat(n.path("type").asText()).as("frame %s", n).isEqualTo("message");
+        return n;
+    }
+
+    /** How many {@code batch} frames {@link #nextMessage()} has unpacked. */
+    public int batchFrames() {
+        return batchFrames;
+    }
+
     /** Reads frames until one of {@code type} arrives; fails if another kind of frame comes first. */
     public JsonNode expect(String type) {
+        if (type.equals("message")) {
+            return nextMessage();
+        }
+        assertThat(unpacked).as("messages still unread before a %s frame", type).isEmpty();
         JsonNode n = next();
         assertThat(n.path("type").asText()).as("frame %s", n).isEqualTo(type);
         return n;
@@ -225,6 +260,7 @@ public final class TestClient implements AutoCloseable {
 
     /** Asserts that no (non-ping) frame arrives within {@code quiet}. */
     public void expectNothing(Duration quiet) {
+        assertThat(unpacked).as("unread messages").isEmpty();
         long deadline = System.nanoTime() + quiet.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();

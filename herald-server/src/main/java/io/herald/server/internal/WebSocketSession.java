@@ -98,13 +98,26 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     }
 
     @Override
-    public void write(ByteBuf frame) {
+    public void write(ByteBuf frame, int messages) {
         if (!channel.isActive() || info.state != ConnectionState.CONNECTED) {
             frame.release();
             return;
         }
-        info.messagesOut++;
+        info.messagesOut += messages;
         send(frame);
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (channel.isWritable() && session != null) {
+            session.writable();
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     /** Writes one text frame and flushes it. */
@@ -231,7 +244,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     }
 
     /** Sends a close frame with {@code code} and closes the connection once it is written. */
-    void close(int code, String reason) {
+    @Override
+    public void close(int code, String reason) {
         if (info.state == ConnectionState.DISCONNECTING || info.state == ConnectionState.DISCONNECTED) {
             return;
         }

@@ -1,0 +1,30 @@
+package io.herald.server.internal.cli;
+
+import io.herald.HeraldConfig;
+import io.herald.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated configuration, ready to start Herald with. Immutable.
+ *
+ * @param server           the Netty server's settings
+ * @param core             namespace options: defaults and per-namespace overrides
+ * @param logLevel         level of the {@code io.herald} loggers, lower case (default {@code info})
+ * @param logLevels        levels of other loggers, by logger (package) name
+ * @param configFile       the config file that was read, if any
+ * @param ignoredVariables names (never values) of {@code HERALD_*} environment variables that are not settings
+ */
+public record LoadedConfig(ServerConfig server, HeraldConfig core, String logLevel, Map<String, String> logLevels,
+        Optional<Path> configFile, List<String> ignoredVariables) {
+
+    /** The level of the {@code io.herald} loggers when none is configured. */
+    public static final String DEFAULT_LOG_LEVEL = "info";
+
+    public LoadedConfig {
+        logLevels = Map.copyOf(logLevels);
+        ignoredVariables = List.copyOf(ignoredVariables);
+    }
+}

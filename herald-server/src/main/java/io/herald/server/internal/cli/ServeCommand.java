@@ -1,0 +1,152 @@
+package io.herald.server.internal.cli;
+
+import io.herald.Herald;
+import io.herald.server.HeraldServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code herald serve}: loads the configuration, starts Herald with its server, and runs until the
+ * JVM is asked to exit (SIGTERM, SIGINT), then shuts down gracefully (SPEC §11).
+ *
+ * <p>Exit codes: 0 after a graceful shutdown, 1 when the server cannot start (e.g. the port is in
+ * use), 2 when the configuration is invalid.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = HeraldCommand.Version.class,
+        sortOptions = false,
+        description = "Starts the Herald server and runs until SIGTERM or SIGINT, then shuts down gracefully.")
+final class ServeCommand implements Callable<Integer> {
+    /** The configuration is invalid. */
+    static final int EXIT_BAD_CONFIG = 2;
+    /** The server could not start, e.g. because its port is taken. */
+    static final int EXIT_START_FAILED = 1;
+
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (default: $HERALD_CONFIG, else none).")
+    private Path configFile;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (default 127.0.0.1).")
+    private String host;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to bind; 0 picks a free one (default 8080).")
+    private String port;
+
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "standard, large, realtime, unstable-network or lightweight (default standard).")
+    private String preset;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "Level of Herald's own logs: trace, debug, info, warn, error or off (default info).")
+    private String logLevel;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Sets any config key, e.g. --set heartbeat.interval=2s; repeatable.")
+    private List<String> sets = new ArrayList<>();
+
+    private final Map<String, String> environment;
+    private final Lifetime lifetime;
+
+    ServeCommand(Map<String, String> environment, Lifetime lifetime) {
+        this.environment = environment;
+        this.lifetime = lifetime;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        LoadedConfig config;
+        try {
+            config = loader().load();
+        } catch (ConfigException e) {
+            err.println("herald: invalid configuration: " + e.getMessage());
+            err.flush();
+            return EXIT_BAD_CONFIG;
+        }
+        LogLevels.apply(config);
+        logConfig(config);
+        HeraldServer server = HeraldServer.create(config.server());
+        Herald herald;
+        try {
+            herald = Herald.builder().config(config.core()).transport(server).start();
+        } catch (IllegalStateException e) {
+            err.println("herald: " + e.getMessage());
+            err.flush();
+            return EXIT_START_FAILED;
+        }
+        lifetime.run(herald, server);
+        return 0;
+    }
+
+    private ConfigLoader loader() {
+        ConfigLoader loader = new ConfigLoader(environment);
+        if (configFile != null) {
+            loader.configFile(configFile);
+        }
+        flag(loader, "--host", "host", host);
+        flag(loader, "--port", "port", port);
+        flag(loader, "--preset", ConfigKeys.PRESET, preset);
+        flag(loader, "--log-level", ConfigKeys.LOG_LEVEL, logLevel);
+        sets.forEach(loader::set);
+        return loader;
+    }
+
+    private static void flag(ConfigLoader loader, String flag, String path, String value) {
+        if (value != null) {
+            loader.flag(flag, path, value);
+        }
+    }
+
+    private static void logConfig(LoadedConfig config) {
+        log.info("Herald {} starting with {}", HeraldCommand.Version.version(),
+                config.configFile().map(f -> "config file " + f).orElse("no config file"));
+        if (!config.ignoredVariables().isEmpty()) {
+            log.info("ignoring environment variables that are not Herald settings: {}",
+                    String.join(", ", config.ignoredVariables()));
+        }
+        log.debug("{}", config.server());
+        log.debug("{}", config.core());
+    }
+
+    /** What {@code serve} does while Herald runs. Returns once Herald has been closed. */
+    @FunctionalInterface
+    interface Lifetime {
+        void run(Herald herald, HeraldServer server);
+
+        /**
+         * Blocks until the JVM is asked to exit, closing Herald gracefully in a shutdown hook. The
+         * hook, not the caller, closes Herald because once shutdown begins the JVM waits for its
+         * hooks but not for the main thread.
+         */
+        static void untilJvmShutdown(Herald herald, HeraldServer server) {
+            CountDownLatch closed = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    herald.close();
+                } finally {
+                    closed.countDown();
+                }
+            }, "herald-shutdown"));
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                herald.close();
+            }
+        }
+    }
+}
