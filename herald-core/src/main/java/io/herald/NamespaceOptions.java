@@ -137,12 +137,24 @@ public final class NamespaceOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NamespaceOptions n && toString().equals(n.toString());
+        return o instanceof NamespaceOptions n
+                && batchInterval.equals(n.batchInterval)
+                && batchMaxSize == n.batchMaxSize
+                && throttleRate == n.throttleRate
+                && critical.equals(n.critical)
+                && coalesce.equals(n.coalesce)
+                && completeOn.equals(n.completeOn)
+                && cleanupDelay.equals(n.cleanupDelay)
+                && historySize == n.historySize
+                && historyTtl.equals(n.historyTtl)
+                && retained == n.retained
+                && outboundBufferBytes == n.outboundBufferBytes;
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return java.util.Objects.hash(batchInterval, batchMaxSize, throttleRate, critical, coalesce, completeOn,
+                cleanupDelay, historySize, historyTtl, retained, outboundBufferBytes);
     }
 
     /** Builds {@link NamespaceOptions}; {@link #build()} validates and names the offending option. */

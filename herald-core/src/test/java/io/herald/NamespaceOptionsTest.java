@@ -43,6 +43,14 @@ class NamespaceOptionsTest {
     }
 
     @Test
+    void equalityIgnoresTheOrderOfEventLists() {
+        NamespaceOptions a = NamespaceOptions.newBuilder().critical(new java.util.LinkedHashSet<>(java.util.List.of("a", "b", "c", "d"))).build();
+        NamespaceOptions b = NamespaceOptions.newBuilder().critical(new java.util.LinkedHashSet<>(java.util.List.of("d", "c", "b", "a"))).build();
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(a).isNotEqualTo(NamespaceOptions.DEFAULTS);
+    }
+
+    @Test
     void invalidValuesNameTheKey() {
         assertThatThrownBy(() -> NamespaceOptions.newBuilder().batchMaxSize(0).build()).hasMessageStartingWith("batch.maxSize");
         assertThatThrownBy(() -> NamespaceOptions.newBuilder().batchInterval(Duration.ZERO).build())

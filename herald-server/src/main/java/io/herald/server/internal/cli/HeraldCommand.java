@@ -1,13 +1,16 @@
 package io.herald.server.internal.cli;
 
+import io.herald.Preset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -76,6 +79,7 @@ public final class HeraldCommand implements Callable<Integer> {
         lines.add(String.format("  %-32s %s", ConfigKeys.NAMESPACES + ".<name>.<key>", "preset and the defaults.* keys, per namespace"));
         lines.add(String.format("  %-32s %s", ConfigKeys.LOG_LEVELS + ".<logger>", "log level of a logger or package"));
         lines.add(String.format("  %-32s %s", ConfigKeys.CONFIG_VARIABLE, "config file, when --config is not given"));
+        lines.add("Presets: " + Arrays.stream(Preset.values()).map(Preset::wire).collect(Collectors.joining(", ")) + ".");
         lines.add("Durations: 500ms, 5s, 2m, 1h (a bare number is milliseconds). "
                 + "Sizes: 512B, 64KiB, 1MiB, 1KB = 1000B (a bare number is bytes). Lists: a,b,c.");
         // picocli formats footer lines; escape any '%' so that they print as written

@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
     private String port;
 
     @Option(names = "--preset", paramLabel = "NAME",
-            description = "standard, large, realtime, unstable-network or lightweight (default standard).")
+            description = "Preset to start from (default standard); the presets are listed below.")
     private String preset;
 
     @Option(names = "--log-level", paramLabel = "LEVEL",
