@@ -71,11 +71,20 @@ public final class TestClient implements AutoCloseable {
     }
 
     public static TestClient connect(int port, String path, HttpHeaders headers, boolean deflate) {
+        return connect(port, path, headers, deflate, 0);
+    }
+
+    /** With {@code receiveBuffer > 0}, a small fixed socket receive buffer: a paused client backs up fast. */
+    public static TestClient connect(int port, String path, HttpHeaders headers, boolean deflate, int receiveBuffer) {
         URI uri = URI.create("ws://127.0.0.1:" + port + path);
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
                 null, true, headers, 16 * 1024 * 1024);
         CompletableFuture<TestClient> ready = new CompletableFuture<>();
-        Bootstrap b = new Bootstrap().group(GROUP).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+        Bootstrap b = new Bootstrap().group(GROUP).channel(NioSocketChannel.class);
+        if (receiveBuffer > 0) {
+            b.option(io.netty.channel.ChannelOption.SO_RCVBUF, receiveBuffer);
+        }
+        b.handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20));
@@ -150,6 +159,16 @@ public final class TestClient implements AutoCloseable {
     public TestClient skipPings(boolean skip) {
         this.skipPings = skip;
         return this;
+    }
+
+    /** Stops reading from the socket, as a stalled browser tab would: the server sees backpressure. */
+    public void pauseReading() {
+        channel.config().setAutoRead(false);
+    }
+
+    public void resumeReading() {
+        channel.config().setAutoRead(true);
+        channel.read();
     }
 
     public void send(String text) {

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame> implements Outlet {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
+    /** How long a close frame may wait to be written before the socket is closed anyway. */
+    static final long CLOSE_GRACE_MILLIS = 5_000;
 
     private final ServerContext server;
     private final Channel channel;
@@ -253,6 +255,14 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         closeCode = code;
         if (channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+            // A client that stopped reading never lets the close frame out: cut it after a grace period.
+            channel.eventLoop().schedule(() -> {
+                if (channel.isActive()) {
+                    log.debug("connection {}: close frame not delivered within {} ms, closing the socket", id(),
+                            CLOSE_GRACE_MILLIS);
+                    channel.close();
+                }
+            }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
