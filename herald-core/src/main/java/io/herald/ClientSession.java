@@ -21,7 +21,7 @@ public interface ClientSession {
     /** Ends the subscription; returns whether there was one. */
     boolean unsubscribe(String channel);
 
-    /** The channels this session is subscribed to. */
+    /** The channels this session is subscribed to. Unlike the other methods, safe to call from any thread. */
     Set<String> channels();
 
     /** The transport's socket takes frames again: sends what waited in the backlogs. */

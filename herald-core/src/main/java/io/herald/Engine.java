@@ -45,6 +45,9 @@ public interface Engine extends AutoCloseable {
     /** Channels the engine holds state for (active and completed, not yet removed). */
     int channelCount();
 
+    /** Removes a channel and its state at once (admin delete); returns whether it existed. */
+    boolean remove(String channel);
+
     /** Stops the engine; later publishes fail. */
     @Override
     void close();

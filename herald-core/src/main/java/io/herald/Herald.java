@@ -1,12 +1,18 @@
 package io.herald;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.internal.ChannelStats;
+import io.herald.internal.HeraldMetrics;
 import io.herald.internal.Hub;
+import io.herald.internal.StatsRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.herald.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +45,8 @@ public final class Herald implements AutoCloseable {
     private final HeraldConfig config;
     private final HeraldClock clock;
     private final Engine engine;
+    private final MeterRegistry meterRegistry;
+    private final StatsRegistry stats;
     private final Hub hub;
     private final List<Transport> transports;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -48,7 +56,9 @@ public final class Herald implements AutoCloseable {
         this.config = b.config;
         this.clock = b.clock;
         this.engine = b.engine != null ? b.engine : Engine.memory();
-        this.hub = new Hub(engine, config, clock);
+        this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry();
+        this.stats = new StatsRegistry(new HeraldMetrics(meterRegistry, config));
+        this.hub = new Hub(engine, config, clock, stats);
         this.transports = List.copyOf(b.transports);
     }
 
@@ -65,7 +75,16 @@ public final class Herald implements AutoCloseable {
         if (closed.get()) {
             return CompletableFuture.failedFuture(HeraldException.engineUnavailable("Herald is closed"));
         }
-        return engine.publish(normalize(message));
+        Message m = normalize(message);
+        return engine.publish(m).thenApply(p -> {
+            ChannelStats s = stats.of(p.channel());
+            s.published(p.ts(), m.finalMessage());
+            if (m.finalMessage()) {
+                log.info("channel {} completed after {} s: {} published, {} delivered, {} coalesced, {} dropped",
+                        p.channel(), s.elapsedSeconds(p.ts()), s.published(), s.delivered(), s.coalesced(), s.dropped());
+            }
+            return p;
+        });
     }
 
     /**
@@ -112,6 +131,49 @@ public final class Herald implements AutoCloseable {
     /** How many clients on this node are subscribed to {@code channel}: publishers may skip work when 0. */
     public int subscriberCount(String channel) {
         return hub.subscriberCount(channel);
+    }
+
+    /** Snapshots of every channel this node has counters for (published to or subscribed to). */
+    public List<ChannelInfo> channels() {
+        long now = clock.epochMillis();
+        List<ChannelInfo> out = new ArrayList<>();
+        for (ChannelStats s : stats.all()) {
+            out.add(info(s, now));
+        }
+        return out;
+    }
+
+    /** A snapshot of {@code channel}, if this node knows it. */
+    public Optional<ChannelInfo> channel(String channel) {
+        ChannelStats s = stats.get(ChannelNames.validate(channel));
+        return s == null ? Optional.empty() : Optional.of(info(s, clock.epochMillis()));
+    }
+
+    /**
+     * Deletes a channel now: its subscribers on this node get {@code unsubscribed} (reason
+     * {@code deleted}) and lose the subscription, and its offsets, counters and pending messages go.
+     * Returns whether anything existed.
+     */
+    public boolean deleteChannel(String channel) {
+        ChannelNames.validate(channel);
+        int evicted = hub.evict(channel, "deleted");
+        boolean existed = engine.remove(channel) | evicted > 0 | stats.get(channel) != null;
+        stats.remove(channel);
+        if (existed) {
+            log.info("channel {} deleted ({} subscribers told)", channel, evicted);
+        }
+        return existed;
+    }
+
+    /** Where Herald's meters go. Unless the builder was given one, a composite a transport can add its registry to. */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    private ChannelInfo info(ChannelStats s, long now) {
+        String ch = s.channel();
+        return new ChannelInfo(ch, engine.position(ch), s.published(), s.delivered(), s.coalesced(), s.dropped(),
+                hub.subscriberCount(ch), s.elapsedSeconds(now), s.completed());
     }
 
     /** The channel's current epoch and latest offset. */
@@ -181,6 +243,7 @@ public final class Herald implements AutoCloseable {
         private HeraldConfig config = HeraldConfig.DEFAULTS;
         private HeraldClock clock = HeraldClock.SYSTEM;
         private Engine engine;
+        private MeterRegistry meterRegistry;
         private final List<Transport> transports = new ArrayList<>();
 
         private Builder() {
@@ -201,6 +264,12 @@ public final class Herald implements AutoCloseable {
         /** The engine; default the in-memory engine. */
         public Builder engine(Engine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /** Where meters go; default a {@link CompositeMeterRegistry} (the server adds Prometheus to it). */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 

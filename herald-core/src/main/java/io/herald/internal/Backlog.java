@@ -39,6 +39,7 @@ final class Backlog {
     private int size;
     private long bytes;
     private long skipped;
+    private long droppedTotal;
     private long coalesced;
 
     Backlog(long boundBytes) {
@@ -67,6 +68,7 @@ final class Backlog {
             if (!oldest.unlinked) {
                 unlink(oldest);
                 skipped++;
+                droppedTotal++;
             }
         }
         return bytes <= hardBoundBytes;
@@ -93,6 +95,11 @@ final class Backlog {
 
     long coalesced() {
         return coalesced;
+    }
+
+    /** Plain messages dropped since this backlog began. */
+    long droppedTotal() {
+        return droppedTotal;
     }
 
     /** Removes and returns up to {@code max} of the oldest messages, in order. */

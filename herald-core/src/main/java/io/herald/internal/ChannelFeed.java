@@ -26,17 +26,19 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
     final EventExecutor loop;
     private final HeraldClock clock;
     private final NamespaceOptions options;
+    private final StatsRegistry stats;
     private final DeliveryShaper shaper;
     volatile Subscription[] members = NONE;
     private ScheduledFuture<?> timer;
     private long timerAt = DeliveryShaper.NONE;
     private boolean disposed;
 
-    ChannelFeed(String channel, EventExecutor loop, HeraldClock clock, NamespaceOptions options) {
+    ChannelFeed(String channel, EventExecutor loop, HeraldClock clock, NamespaceOptions options, StatsRegistry stats) {
         this.channel = channel;
         this.loop = loop;
         this.clock = clock;
         this.options = options;
+        this.stats = stats;
         this.shaper = new DeliveryShaper(options, this, this);
     }
 
@@ -47,13 +49,24 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
     /** Runs on {@link #loop}, in offset order. */
     void offer(Encoded m) {
         if (!disposed) {
+            long before = shaper.coalesced();
             shaper.offer(m, clock.nanoTime());
+            long superseded = shaper.coalesced() - before;
+            if (superseded > 0) {
+                // one superseded value is one message fewer for every member of this feed
+                stats.of(channel).coalesced(superseded * members.length);
+            }
         }
     }
 
     @Override
     public void emit(List<Encoded> frame) {
+        long now = clock.epochMillis();
+        for (Encoded m : frame) {
+            stats.metrics().recordLatency(now - m.publication().ts());
+        }
         ByteBuf shared = null;
+        long written = 0;
         try {
             for (Subscription s : members) {
                 List<Encoded> mine = s.select(frame);
@@ -68,10 +81,13 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
                         shared = Frames.frame(ByteBufAllocator.DEFAULT, channel, frame);
                     }
                     session.write(shared.retainedDuplicate(), frame.size());
+                    written += frame.size();
                 } else {
                     session.write(Frames.frame(ByteBufAllocator.DEFAULT, channel, mine), mine.size());
+                    written += mine.size();
                 }
             }
+            stats.of(channel).delivered(written);
         } finally {
             if (shared != null) {
                 shared.release();

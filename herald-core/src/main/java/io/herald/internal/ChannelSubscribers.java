@@ -24,15 +24,17 @@ final class ChannelSubscribers {
     final String channel;
     private final HeraldClock clock;
     private final NamespaceOptions options;
+    private final StatsRegistry stats;
     private ChannelFeed[] feeds = new ChannelFeed[0];
     private int size;
     /** Set once the hub dropped this record; subscribers must then use a fresh one. */
     boolean removed;
 
-    ChannelSubscribers(String channel, HeraldClock clock, NamespaceOptions options) {
+    ChannelSubscribers(String channel, HeraldClock clock, NamespaceOptions options, StatsRegistry stats) {
         this.channel = channel;
         this.clock = clock;
         this.options = options;
+        this.stats = stats;
     }
 
     synchronized int size() {
@@ -49,7 +51,7 @@ final class ChannelSubscribers {
             }
         }
         if (feed == null) {
-            feed = new ChannelFeed(channel, loop, clock, options);
+            feed = new ChannelFeed(channel, loop, clock, options, stats);
             feeds = Arrays.copyOf(feeds, feeds.length + 1);
             feeds[feeds.length - 1] = feed;
         }
@@ -94,6 +96,21 @@ final class ChannelSubscribers {
                 s.since = 0;
             }
         }
+    }
+
+    /** Ends every subscription (admin delete): each session is told, on its loop. Caller holds the lock. */
+    void evictAll(String reason) {
+        for (ChannelFeed feed : feeds) {
+            Subscription[] members = feed.members;
+            execute(feed, () -> {
+                for (Subscription s : members) {
+                    s.session.evicted(s, reason);
+                }
+                feed.dispose();
+            });
+        }
+        feeds = new ChannelFeed[0];
+        size = 0;
     }
 
     private void execute(ChannelFeed feed, Runnable task) {

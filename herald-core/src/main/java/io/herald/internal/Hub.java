@@ -25,12 +25,18 @@ public final class Hub implements Engine.PublicationSink {
     private final Engine engine;
     private final HeraldConfig config;
     private final HeraldClock clock;
+    private final StatsRegistry stats;
     private final ConcurrentHashMap<String, ChannelSubscribers> channels = new ConcurrentHashMap<>();
 
-    public Hub(Engine engine, HeraldConfig config, HeraldClock clock) {
+    public Hub(Engine engine, HeraldConfig config, HeraldClock clock, StatsRegistry stats) {
         this.engine = engine;
         this.config = config;
         this.clock = clock;
+        this.stats = stats;
+    }
+
+    StatsRegistry stats() {
+        return stats;
     }
 
     @Override
@@ -43,9 +49,24 @@ public final class Hub implements Engine.PublicationSink {
 
     @Override
     public void removed(String channel) {
+        stats.remove(channel);
         ChannelSubscribers subs = channels.get(channel);
         if (subs != null) {
             subs.reset();
+        }
+    }
+
+    /** Ends every local subscription to {@code channel}, telling each client; returns how many there were. */
+    public int evict(String channel, String reason) {
+        ChannelSubscribers subs = channels.remove(channel);
+        if (subs == null) {
+            return 0;
+        }
+        synchronized (subs) {
+            int n = subs.size();
+            subs.removed = true;
+            subs.evictAll(reason);
+            return n;
         }
     }
 
@@ -76,11 +97,12 @@ public final class Hub implements Engine.PublicationSink {
         ChannelNames.validate(sub.channel);
         while (true) {
             ChannelSubscribers subs = channels.computeIfAbsent(sub.channel,
-                    c -> new ChannelSubscribers(c, clock, config.optionsFor(c)));
+                    c -> new ChannelSubscribers(c, clock, config.optionsFor(c), stats));
             synchronized (subs) {
                 if (subs.removed) {
                     continue;
                 }
+                stats.of(sub.channel);
                 StreamPosition position = engine.position(sub.channel);
                 sub.since = position.offset();
                 subs.add(sub);

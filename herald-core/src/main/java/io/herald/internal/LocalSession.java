@@ -26,6 +26,8 @@ final class LocalSession implements ClientSession {
     private final Hub hub;
     private final Outlet outlet;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
+    /** An immutable copy of the subscribed channels, for readers on other threads. */
+    private volatile Set<String> channelsView = Set.of();
     private boolean closed;
 
     LocalSession(Hub hub, Outlet outlet) {
@@ -58,8 +60,11 @@ final class LocalSession implements ClientSession {
             sub.backlog = new Backlog(options.outboundBufferBytes());
         }
         boolean coalesce = options.throttleRate() > 0;
+        Backlog backlog = sub.backlog;
+        long coalescedBefore = backlog.coalesced();
+        long droppedBefore = backlog.droppedTotal();
         for (Encoded m : messages) {
-            if (!sub.backlog.add(m, coalesce)) {
+            if (!backlog.add(m, coalesce)) {
                 log.warn("connection {}: slow consumer on {}: {} bytes of messages that cannot be dropped are waiting;"
                         + " closing with 4003", outlet.id(), sub.channel, sub.backlog.bytes());
                 outlet.close(CloseCodes.SLOW_CONSUMER, "slow consumer");
@@ -67,6 +72,9 @@ final class LocalSession implements ClientSession {
                 return;
             }
         }
+        ChannelStats stats = hub.stats().of(sub.channel);
+        stats.coalesced(backlog.coalesced() - coalescedBefore);
+        stats.dropped(backlog.droppedTotal() - droppedBefore);
         if (outlet.isWritable()) {
             drain(sub, options.batchMaxSize());
         }
@@ -95,6 +103,7 @@ final class LocalSession implements ClientSession {
             if (skipped > 0) {
                 log.info("connection {}: {} messages on {} skipped for a slow consumer", outlet.id(), skipped, sub.channel);
                 outlet.write(Frames.lag(ByteBufAllocator.DEFAULT, sub.channel, skipped), 0);
+                hub.stats().of(sub.channel).lagFrame();
             }
             if (backlog.isEmpty()) {
                 sub.backlog = null;
@@ -102,7 +111,18 @@ final class LocalSession implements ClientSession {
             }
             List<Encoded> chunk = backlog.poll(maxSize);
             outlet.write(Frames.frame(ByteBufAllocator.DEFAULT, sub.channel, chunk), chunk.size());
+            hub.stats().of(sub.channel).delivered(chunk.size());
         }
+    }
+
+    /** The hub ended {@code sub} (its channel was deleted): forget it and tell the client. */
+    void evicted(Subscription sub, String reason) {
+        if (closed || subscriptions.get(sub.channel) != sub) {
+            return;
+        }
+        subscriptions.remove(sub.channel);
+        channelsView = Set.copyOf(subscriptions.keySet());
+        outlet.write(Frames.unsubscribed(ByteBufAllocator.DEFAULT, sub.channel, reason), 0);
     }
 
     @Override
@@ -117,6 +137,7 @@ final class LocalSession implements ClientSession {
         Subscription sub = new Subscription(channel, this, events.filter(e -> !e.isEmpty()).map(Set::copyOf).orElse(null));
         StreamPosition position = hub.subscribe(sub);
         subscriptions.put(channel, sub);
+        channelsView = Set.copyOf(subscriptions.keySet());
         return position;
     }
 
@@ -127,12 +148,13 @@ final class LocalSession implements ClientSession {
             return false;
         }
         hub.unsubscribe(sub);
+        channelsView = Set.copyOf(subscriptions.keySet());
         return true;
     }
 
     @Override
     public Set<String> channels() {
-        return Set.copyOf(subscriptions.keySet());
+        return channelsView;
     }
 
     @Override
@@ -145,5 +167,6 @@ final class LocalSession implements ClientSession {
             hub.unsubscribe(sub);
         }
         subscriptions.clear();
+        channelsView = Set.of();
     }
 }

@@ -97,6 +97,18 @@ public final class MemoryEngine implements Engine {
     }
 
     @Override
+    public boolean remove(String channel) {
+        ChannelStream stream = channels.get(channel);
+        if (stream == null) {
+            return false;
+        }
+        synchronized (stream) {
+            stream.removed = true;
+            return channels.remove(channel, stream);
+        }
+    }
+
+    @Override
     public int channelCount() {
         return channels.size();
     }

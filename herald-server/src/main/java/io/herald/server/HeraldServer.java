@@ -5,6 +5,13 @@ import io.herald.Transport;
 import io.herald.server.internal.ServerContext;
 import io.herald.server.internal.ServerInitializer;
 import io.herald.server.internal.Shutdown;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -82,7 +89,7 @@ public final class HeraldServer implements Transport {
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herald-accept"), io);
         workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("herald-io"), io);
         allChannels = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
-        context = new ServerContext(herald, config);
+        context = new ServerContext(herald, config, prometheus(herald.meterRegistry()));
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(channelClass)
@@ -102,6 +109,27 @@ public final class HeraldServer implements Transport {
         }
         log.info("Herald listening on http://{}:{} ({}, {} I/O threads); WebSocket at ws://{}:{}/ws",
                 config.host(), port(), epoll ? "epoll" : "nio", threads, config.host(), port());
+    }
+
+    /**
+     * The registry {@code /metrics} scrapes: Herald's own if it is a Prometheus registry, else a new
+     * one added to Herald's composite registry (the default), else none (the embedding application
+     * exports metrics its own way). JVM memory, thread and CPU meters are bound to it.
+     */
+    private static PrometheusMeterRegistry prometheus(MeterRegistry registry) {
+        PrometheusMeterRegistry prometheus = null;
+        if (registry instanceof PrometheusMeterRegistry p) {
+            prometheus = p;
+        } else if (registry instanceof CompositeMeterRegistry composite) {
+            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            composite.add(prometheus);
+        }
+        if (prometheus != null) {
+            new JvmMemoryMetrics().bindTo(prometheus);
+            new JvmThreadMetrics().bindTo(prometheus);
+            new ProcessorMetrics().bindTo(prometheus);
+        }
+        return prometheus;
     }
 
     /** The bound port (useful with port 0); -1 before start. */

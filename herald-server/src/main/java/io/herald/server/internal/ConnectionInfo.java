@@ -15,7 +15,6 @@ public final class ConnectionInfo {
     private final String userAgent;
     volatile ConnectionState state = ConnectionState.CONNECTING;
     volatile String user;
-    volatile Set<String> subscriptions = Set.of();
     volatile long messagesIn;
     volatile long messagesOut;
     volatile long framesOut;
@@ -58,10 +57,6 @@ public final class ConnectionInfo {
         return user;
     }
 
-    public Set<String> subscriptions() {
-        return subscriptions;
-    }
-
     public long messagesIn() {
         return messagesIn;
     }
@@ -95,8 +90,8 @@ public final class ConnectionInfo {
         return lastSeen;
     }
 
-    /** A consistent-enough copy for the API. */
-    public ConnectionStats snapshot() {
+    /** A consistent-enough copy for the API, with the subscriptions the core holds now. */
+    public ConnectionStats snapshot(Set<String> subscriptions) {
         return new ConnectionStats(id, state.wire(), connectedAt, remoteIp, userAgent, Optional.ofNullable(user),
                 subscriptions, messagesIn, messagesOut, framesOut, bytesIn, bytesOut, errors,
                 Optional.ofNullable(lastError), lastSeen);

@@ -12,6 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConnectionRegistry {
     private final ConcurrentHashMap<String, WebSocketSession> open = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
+    private final java.util.concurrent.atomic.LongAdder closedFramesOut = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder closedBytesOut = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder closedMessagesOut = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder closedErrors = new java.util.concurrent.atomic.LongAdder();
+
+    /** Traffic of every connection since start, open and closed. */
+    public record Totals(long framesOut, long bytesOut, long messagesOut, long errors) {
+    }
 
     void add(WebSocketSession session) {
         open.put(session.id(), session);
@@ -19,7 +27,39 @@ public final class ConnectionRegistry {
     }
 
     void remove(WebSocketSession session) {
-        open.remove(session.id(), session);
+        if (open.remove(session.id(), session)) {
+            ConnectionInfo i = session.info();
+            closedFramesOut.add(i.framesOut);
+            closedBytesOut.add(i.bytesOut);
+            closedMessagesOut.add(i.messagesOut);
+            closedErrors.add(i.errors);
+        }
+    }
+
+    /** Sums over open connections plus what closed ones had; costs one pass over the open ones. */
+    public Totals totals() {
+        long frames = closedFramesOut.sum();
+        long bytes = closedBytesOut.sum();
+        long messages = closedMessagesOut.sum();
+        long errors = closedErrors.sum();
+        for (WebSocketSession s : open.values()) {
+            ConnectionInfo i = s.info();
+            frames += i.framesOut;
+            bytes += i.bytesOut;
+            messages += i.messagesOut;
+            errors += i.errors;
+        }
+        return new Totals(frames, bytes, messages, errors);
+    }
+
+    /** Closes connection {@code id} with {@code code}; returns whether it was open. */
+    public boolean close(String id, int code, String reason) {
+        WebSocketSession s = open.get(id);
+        if (s == null) {
+            return false;
+        }
+        s.executor().execute(() -> s.close(code, reason));
+        return true;
     }
 
     public int active() {
@@ -33,13 +73,13 @@ public final class ConnectionRegistry {
 
     public Optional<ConnectionStats> find(String id) {
         WebSocketSession s = open.get(id);
-        return s == null ? Optional.empty() : Optional.of(s.info().snapshot());
+        return s == null ? Optional.empty() : Optional.of(s.snapshot());
     }
 
     public List<ConnectionStats> snapshot() {
         List<ConnectionStats> all = new ArrayList<>(open.size());
         for (WebSocketSession s : open.values()) {
-            all.add(s.info().snapshot());
+            all.add(s.snapshot());
         }
         return all;
     }

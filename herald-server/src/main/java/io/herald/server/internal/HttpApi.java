@@ -94,6 +94,13 @@ final class HttpApi {
                 : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
     }
 
+    /** {@code GET /metrics}: Prometheus text, when the server exports to a Prometheus registry. */
+    void metrics(ChannelHandlerContext ctx, boolean keepAlive) {
+        String text = server.scrape().orElseThrow(() -> HeraldException.notFound(
+                "metrics go to the MeterRegistry given to Herald.builder(); this server exports none"));
+        HttpResponses.text(ctx, keepAlive, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", text);
+    }
+
     private void publishAll(ChannelHandlerContext ctx, boolean keepAlive, List<Message> messages) {
         List<CompletableFuture<Publication>> futures = new ArrayList<>(messages.size());
         for (Message m : messages) {

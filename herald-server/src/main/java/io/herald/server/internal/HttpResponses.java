@@ -27,6 +27,14 @@ final class HttpResponses {
         write(ctx, keepAlive, status, Unpooled.wrappedBuffer(bytes));
     }
 
+    static void text(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String contentType,
+            String body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        send(ctx, keepAlive, res);
+    }
+
     static void error(ChannelHandlerContext ctx, boolean keepAlive, HeraldException e) {
         error(ctx, keepAlive, HttpResponseStatus.valueOf(e.code().httpStatus()), e.code(), e.getMessage());
     }
@@ -39,8 +47,12 @@ final class HttpResponses {
     private static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, ByteBuf body) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        send(ctx, keepAlive, res);
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-        HttpUtil.setContentLength(res, body.readableBytes());
+        HttpUtil.setContentLength(res, res.content().readableBytes());
         HttpUtil.setKeepAlive(res, keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(res, ctx.voidPromise());

@@ -35,6 +35,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final ServerContext server;
     private final HttpApi api;
+    private final AdminApi admin;
     private final WebSocketDecoderConfig decoderConfig;
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
@@ -42,6 +43,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     HttpRouter(ServerContext server) {
         this.server = server;
         this.api = new HttpApi(server);
+        this.admin = new AdminApi(server);
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(server.config().maxMessageSize())
                 .allowExtensions(true)
@@ -58,9 +60,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.error(ctx, false, HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_REQUEST, "malformed HTTP request");
             return;
         }
-        String path = new QueryStringDecoder(req.uri()).path();
+        QueryStringDecoder query = new QueryStringDecoder(req.uri());
+        String path = query.path();
         try {
-            route(ctx, req, path, keepAlive);
+            route(ctx, req, path, query, keepAlive);
         } catch (HeraldException e) {
             server.badInput(remote(ctx), e);
             HttpResponses.error(ctx, keepAlive, e);
@@ -70,7 +73,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private void route(ChannelHandlerContext ctx, FullHttpRequest req, String path, boolean keepAlive) {
+    private void route(ChannelHandlerContext ctx, FullHttpRequest req, String path, QueryStringDecoder query,
+            boolean keepAlive) {
         HttpMethod method = req.method();
         if (path.equals("/ws") || path.startsWith("/ws/")) {
             requireMethod(method, HttpMethod.GET);
@@ -84,6 +88,29 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (path.equals("/health")) {
             requireMethod(method, HttpMethod.GET);
             api.health(ctx, keepAlive);
+        } else if (path.equals("/metrics")) {
+            requireMethod(method, HttpMethod.GET);
+            api.metrics(ctx, keepAlive);
+        } else if (path.equals("/api/stats")) {
+            requireMethod(method, HttpMethod.GET);
+            admin.stats(ctx, keepAlive, query);
+        } else if (path.equals("/api/channels")) {
+            requireMethod(method, HttpMethod.GET);
+            admin.listChannels(ctx, keepAlive, query);
+        } else if (path.startsWith("/api/channels/") && path.length() > 14) {
+            String channel = path.substring(14);
+            if (method.equals(HttpMethod.DELETE)) {
+                admin.deleteChannel(ctx, keepAlive, channel);
+            } else {
+                requireMethod(method, HttpMethod.GET);
+                admin.channel(ctx, keepAlive, ChannelNames.validate(channel));
+            }
+        } else if (path.equals("/api/connections")) {
+            requireMethod(method, HttpMethod.GET);
+            admin.connections(ctx, keepAlive, query);
+        } else if (path.startsWith("/api/connections/") && path.length() > 17) {
+            requireMethod(method, HttpMethod.DELETE);
+            admin.closeConnection(ctx, keepAlive, path.substring(17));
         } else {
             throw HeraldException.notFound("no such endpoint: " + method + " " + abbreviate(path));
         }

@@ -4,6 +4,8 @@ import io.herald.Herald;
 import io.herald.HeraldClock;
 import io.herald.HeraldException;
 import io.herald.server.ServerConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,13 +19,27 @@ public final class ServerContext {
     private final Herald herald;
     private final ServerConfig config;
     private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final ServerMetrics metrics;
     private final AtomicLong badInputs = new AtomicLong();
     private final AtomicLong lastBadInputLog = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean draining;
 
-    public ServerContext(Herald herald, ServerConfig config) {
+    private final PrometheusMeterRegistry prometheus;
+
+    public ServerContext(Herald herald, ServerConfig config, PrometheusMeterRegistry prometheus) {
         this.herald = herald;
         this.config = config;
+        this.prometheus = prometheus;
+        this.metrics = new ServerMetrics(herald.meterRegistry(), connections);
+    }
+
+    /** The Prometheus text of every meter, if this server exports to Prometheus. */
+    Optional<String> scrape() {
+        return prometheus == null ? Optional.empty() : Optional.of(prometheus.scrape());
+    }
+
+    ServerMetrics metrics() {
+        return metrics;
     }
 
     public Herald herald() {
@@ -58,6 +74,7 @@ public final class ServerContext {
     /** Counts a rejected input and logs it, at most once a second so a flood cannot flood the log. */
     void badInput(String source, HeraldException e) {
         long n = badInputs.incrementAndGet();
+        metrics.error(e.code());
         long now = clock().nanoTime();
         long last = lastBadInputLog.get();
         if ((last == Long.MIN_VALUE || now - last >= BAD_INPUT_LOG_INTERVAL_NANOS) && lastBadInputLog.compareAndSet(last, now)) {

@@ -9,6 +9,7 @@ import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.Outlet;
 import io.herald.StreamPosition;
+import io.herald.server.ConnectionStats;
 import io.herald.internal.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -16,6 +17,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -77,6 +79,11 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         return info;
     }
 
+    ConnectionStats snapshot() {
+        ClientSession s = session;
+        return info.snapshot(s == null ? java.util.Set.of() : s.channels());
+    }
+
     io.netty.channel.ChannelFuture closeFuture() {
         return channel.closeFuture();
     }
@@ -89,6 +96,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         info.state = ConnectionState.CONNECTED;
         session = server.herald().openSession(this);
         server.connections().add(this);
+        server.metrics().opened();
         log.debug("connection {} established from {} ({})", id(), info.remoteIp(), info.userAgent());
         send(ServerFrames.welcome(channel.alloc(), null, id(), server.config().heartbeatInterval().toMillis(),
                 server.config().heartbeatTimeout().toMillis(), ServerContext.SERVER_NAME));
@@ -131,6 +139,9 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (info.state == ConnectionState.DISCONNECTING && !(frame instanceof CloseWebSocketFrame)) {
+            return; // closing: only the client's close frame matters now
+        }
         lastSeenNanos = server.clock().nanoTime();
         info.lastSeen = server.clock().epochMillis();
         info.bytesIn += frame.content().readableBytes();
@@ -189,7 +200,6 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
             case "unsubscribe" -> {
                 String ch = MessageJson.text(root, "channel", true);
                 session.unsubscribe(ch);
-                info.subscriptions = session.channels();
                 send(ServerFrames.unsubscribed(channel.alloc(), id, ch));
             }
             case "publish" -> publish(id, root);
@@ -204,7 +214,6 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     private void subscribe(JsonNode id, String ch, Optional<java.util.Set<String>> events, StreamPosition since) {
         StreamPosition position = session.subscribe(ch, events);
-        info.subscriptions = session.channels();
         // Without history (a later step), recovery succeeds only when nothing was missed.
         boolean recovered = since != null && since.epoch().equals(position.epoch()) && since.offset() == position.offset();
         send(ServerFrames.subscribed(channel.alloc(), id, ch, position, recovered));
@@ -238,6 +247,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         if (now - lastSeenNanos >= server.config().heartbeatTimeout().toNanos()) {
             log.info("connection {}: heartbeat timeout, no frame for {} ms", id(),
                     TimeUnit.NANOSECONDS.toMillis(now - lastSeenNanos));
+            server.metrics().heartbeatTimeout();
             close(CloseCodes.HEARTBEAT_TIMEOUT, "heartbeat timeout");
         } else if (info.state == ConnectionState.CONNECTED) {
             info.framesOut++;
@@ -254,7 +264,16 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         info.state = ConnectionState.DISCONNECTING;
         closeCode = code;
         if (channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+            // RFC 6455 §7.1.1: send our close, then wait for the client's. Closing the socket at once
+            // while the client is still sending would reset the connection and lose the close frame,
+            // so only our side is shut down; the client's close (or EOF) ends the connection.
+            channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(f -> {
+                if (f.isSuccess() && channel instanceof DuplexChannel duplex) {
+                    duplex.shutdownOutput();
+                } else {
+                    channel.close();
+                }
+            });
             // A client that stopped reading never lets the close frame out: cut it after a grace period.
             channel.eventLoop().schedule(() -> {
                 if (channel.isActive()) {
@@ -297,6 +316,9 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         }
         if (session != null) {
             session.close();
+        }
+        if (server.connections().find(id()).isPresent()) {
+            server.metrics().closed(closeCode);
         }
         server.connections().remove(this);
         if (info.state != ConnectionState.ERROR) {

@@ -1,0 +1,184 @@
+package io.herald.server.internal;
+
+import io.herald.ChannelInfo;
+import io.herald.ChannelNames;
+import io.herald.CloseCodes;
+import io.herald.HeraldException;
+import io.herald.server.ConnectionStats;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operator calls of SPEC §5.3 and §7: stats, channels, connections. Answers use the
+ * snake_case field names of SPEC §7. Stateless.
+ */
+final class AdminApi {
+    static final int DEFAULT_PAGE = 100;
+    static final int MAX_PAGE = 1000;
+
+    private final ServerContext server;
+
+    AdminApi(ServerContext server) {
+        this.server = server;
+    }
+
+    /** {@code GET /api/stats[?namespace=]}. */
+    void stats(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder query) {
+        String namespace = param(query, "namespace");
+        List<ChannelInfo> channels = channels(namespace);
+        long completed = channels.stream().filter(ChannelInfo::completed).count();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total_channels", channels.size());
+        body.put("active_channels", channels.size() - completed);
+        body.put("completed_channels", completed);
+        body.put("total_messages", channels.stream().mapToLong(ChannelInfo::published).sum());
+        body.put("average_elapsed_seconds", round(channels.stream().mapToDouble(ChannelInfo::elapsedSeconds).average().orElse(0)));
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ChannelInfo c : channels) {
+            list.add(channelJson(c, false));
+        }
+        body.put("channels", list);
+        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
+    }
+
+    /** {@code GET /api/channels[?namespace=]}. */
+    void listChannels(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder query) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ChannelInfo c : channels(param(query, "namespace"))) {
+            list.add(channelJson(c, true));
+        }
+        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, Map.of("channels", list));
+    }
+
+    /** {@code GET /api/channels/{channel}}. */
+    void channel(ChannelHandlerContext ctx, boolean keepAlive, String channel) {
+        ChannelInfo c = server.herald().channel(channel)
+                .orElseThrow(() -> HeraldException.notFound("no channel '" + channel + "' on this node"));
+        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, channelJson(c, true));
+    }
+
+    /** {@code DELETE /api/channels/{channel}}: subscribers get {@code unsubscribed} and lose the subscription. */
+    void deleteChannel(ChannelHandlerContext ctx, boolean keepAlive, String channel) {
+        int subscribers = server.herald().subscriberCount(ChannelNames.validate(channel));
+        if (!server.herald().deleteChannel(channel)) {
+            throw HeraldException.notFound("no channel '" + channel + "' on this node");
+        }
+        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK,
+                Map.of("deleted", channel, "subscribers_unsubscribed", subscribers));
+    }
+
+    /** {@code GET /api/connections[?user=&channel=&limit=&offset=]}: summary and one page, oldest first. */
+    void connections(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder query) {
+        String user = param(query, "user");
+        String channel = param(query, "channel");
+        int limit = intParam(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+        int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
+        List<ConnectionStats> all = new ArrayList<>(server.connections().snapshot());
+        all.removeIf(c -> (user != null && !user.equals(c.user().orElse(null)))
+                || (channel != null && !c.subscriptions().contains(channel)));
+        all.sort(Comparator.comparingLong(ConnectionStats::connectedAt).thenComparing(ConnectionStats::id));
+        ConnectionRegistry.Totals totals = server.connections().totals();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("active", server.connections().active());
+        summary.put("total", server.connections().total());
+        summary.put("messages_sent", totals.messagesOut());
+        summary.put("errors", totals.errors());
+        List<Map<String, Object>> page = new ArrayList<>();
+        for (int i = offset; i < all.size() && page.size() < limit; i++) {
+            page.add(connectionJson(all.get(i)));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("summary", summary);
+        body.put("matching", all.size());
+        body.put("offset", offset);
+        body.put("limit", limit);
+        body.put("connections", page);
+        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
+    }
+
+    /** {@code DELETE /api/connections/{id}}: closes it with 1000. */
+    void closeConnection(ChannelHandlerContext ctx, boolean keepAlive, String id) {
+        if (!server.connections().close(id, CloseCodes.NORMAL, "closed by operator")) {
+            throw HeraldException.notFound("no open connection '" + id + "'");
+        }
+        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, Map.of("closed", id));
+    }
+
+    private List<ChannelInfo> channels(String namespace) {
+        List<ChannelInfo> all = new ArrayList<>(server.herald().channels());
+        if (namespace != null) {
+            all.removeIf(c -> !ChannelNames.namespace(c.channel()).equals(namespace));
+        }
+        all.sort(Comparator.comparing(ChannelInfo::channel));
+        return all;
+    }
+
+    private static Map<String, Object> channelJson(ChannelInfo c, boolean position) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("channel", c.channel());
+        m.put("published", c.published());
+        m.put("delivered", c.delivered());
+        m.put("coalesced", c.coalesced());
+        m.put("dropped", c.dropped());
+        m.put("subscribers", c.subscribers());
+        m.put("elapsed_seconds", round(c.elapsedSeconds()));
+        m.put("completed", c.completed());
+        if (position) {
+            m.put("epoch", c.position().epoch());
+            m.put("offset", c.position().offset());
+        }
+        return m;
+    }
+
+    private static Map<String, Object> connectionJson(ConnectionStats c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("state", c.state());
+        m.put("connected_at", Instant.ofEpochMilli(c.connectedAt()).toString());
+        m.put("remote_ip", c.remoteIp());
+        m.put("user_agent", c.userAgent());
+        m.put("user", c.user().orElse(null));
+        m.put("subscriptions", c.subscriptions().stream().sorted().toList());
+        m.put("messages_in", c.messagesIn());
+        m.put("messages_out", c.messagesOut());
+        m.put("frames_out", c.framesOut());
+        m.put("bytes_in", c.bytesIn());
+        m.put("bytes_out", c.bytesOut());
+        m.put("errors", c.errors());
+        m.put("last_error", c.lastError().orElse(null));
+        m.put("last_seen", Instant.ofEpochMilli(c.lastSeen()).toString());
+        return m;
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+
+    private static String param(QueryStringDecoder q, String name) {
+        List<String> v = q.parameters().get(name);
+        return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
+    }
+
+    private static int intParam(QueryStringDecoder q, String name, int dflt, int min, int max) {
+        String v = param(q, name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw HeraldException.badRequest("'" + name + "' must be between " + min + " and " + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw HeraldException.badRequest("'" + name + "' must be a whole number");
+        }
+    }
+}
