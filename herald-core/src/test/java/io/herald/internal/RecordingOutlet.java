@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** An outlet that records the frames the core writes, decoded. */
-final class RecordingOutlet implements Outlet {
+class RecordingOutlet implements Outlet {
     private final String id;
     private final EventExecutor loop;
     final List<JsonNode> frames = new CopyOnWriteArrayList<>();
