@@ -87,7 +87,7 @@ class WritabilityRandomTest {
                 } else {
                     plain.add(offset);
                 }
-                if (random.nextInt(10) == 0) {
+                if (random.nextInt(40) == 0) {
                     loop.execute(drained);
                 }
             }
