@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * gracefully, then the engine.
  */
 public final class Herald implements AutoCloseable {
-    /** How often completed and idle channels are looked for and removed. */
-    public static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+    /** How often completed and idle channels are looked for and removed, by default. */
+    public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(Herald.class);
 
@@ -201,7 +201,7 @@ public final class Herald implements AutoCloseable {
 
     /**
      * Removes channels whose cleanup delay has passed (SPEC §2 lifecycle); returns how many. Herald
-     * runs this every {@link #SWEEP_INTERVAL}; call it yourself when driving a manual clock.
+     * runs this every {@link Builder#sweepInterval}; call it yourself when driving a manual clock.
      */
     public int sweep() {
         return engine.sweep();
@@ -244,6 +244,7 @@ public final class Herald implements AutoCloseable {
         private HeraldClock clock = HeraldClock.SYSTEM;
         private Engine engine;
         private MeterRegistry meterRegistry;
+        private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
         private final List<Transport> transports = new ArrayList<>();
 
         private Builder() {
@@ -267,6 +268,18 @@ public final class Herald implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often to remove completed and idle channels (default 1 s); {@link Duration#ZERO}
+         * turns the background sweep off, for tests that call {@link Herald#sweep()} on a manual clock.
+         */
+        public Builder sweepInterval(Duration interval) {
+            if (interval == null || interval.isNegative()) {
+                throw new IllegalArgumentException("sweepInterval must be zero or positive, was " + interval);
+            }
+            this.sweepInterval = interval;
+            return this;
+        }
+
         /** Where meters go; default a {@link CompositeMeterRegistry} (the server adds Prometheus to it). */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "registry");
@@ -283,13 +296,15 @@ public final class Herald implements AutoCloseable {
         public Herald start() {
             Herald herald = new Herald(this);
             herald.engine.start(new Engine.Context(herald.hub, herald.clock, herald.config));
-            herald.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "herald-sweeper");
-                t.setDaemon(true);
-                return t;
-            });
-            herald.sweeper.scheduleWithFixedDelay(herald::sweepQuietly, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            if (!sweepInterval.isZero()) {
+                herald.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "herald-sweeper");
+                    t.setDaemon(true);
+                    return t;
+                });
+                herald.sweeper.scheduleWithFixedDelay(herald::sweepQuietly, sweepInterval.toMillis(),
+                        sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
+            }
             List<Transport> started = new ArrayList<>();
             try {
                 for (Transport t : herald.transports) {
@@ -300,7 +315,9 @@ public final class Herald implements AutoCloseable {
                 for (int i = started.size() - 1; i >= 0; i--) {
                     started.get(i).shutdown();
                 }
-                herald.sweeper.shutdownNow();
+                if (herald.sweeper != null) {
+                    herald.sweeper.shutdownNow();
+                }
                 herald.engine.close();
                 throw e;
             }
