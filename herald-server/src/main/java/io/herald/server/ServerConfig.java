@@ -4,7 +4,8 @@ import io.herald.Preset;
 import java.time.Duration;
 
 /**
- * Settings of the Netty server: where it listens, heartbeats, limits, compression, shutdown.
+ * Settings of the Netty server: where it listens, heartbeats, limits, compression, shutdown and
+ * authentication ({@link #auth()}).
  * Immutable; build with {@link #newBuilder()} or {@link #toBuilder()}. Every field has a
  * {@code DEFAULT_*}; {@link Builder#build()} validates and names the offending key.
  */
@@ -37,6 +38,7 @@ public final class ServerConfig {
     private final boolean clientPublish;
     private final Duration reconnectAfter;
     private final Duration reconnectJitter;
+    private final AuthConfig auth;
 
     private ServerConfig(Builder b) {
         host = b.host;
@@ -53,6 +55,7 @@ public final class ServerConfig {
         clientPublish = b.clientPublish;
         reconnectAfter = b.reconnectAfter;
         reconnectJitter = b.reconnectJitter;
+        auth = b.auth;
     }
 
     public static Builder newBuilder() {
@@ -75,6 +78,7 @@ public final class ServerConfig {
         b.clientPublish = clientPublish;
         b.reconnectAfter = reconnectAfter;
         b.reconnectJitter = reconnectJitter;
+        b.auth = auth;
         return b;
     }
 
@@ -148,6 +152,11 @@ public final class ServerConfig {
         return reconnectJitter;
     }
 
+    /** Who may connect, subscribe, publish and call the API (default {@link AuthConfig#DEFAULTS}: nobody until configured). */
+    public AuthConfig auth() {
+        return auth;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig{host=" + host + ", port=" + port + ", ioThreads=" + ioThreads
@@ -156,7 +165,7 @@ public final class ServerConfig {
                 + ", maxRequestSize=" + maxRequestSize + ", maxConnections=" + maxConnections
                 + ", compression=" + compression + ", compressionThreshold=" + compressionThreshold
                 + ", clientPublish=" + clientPublish + ", reconnectAfter=" + reconnectAfter
-                + ", reconnectJitter=" + reconnectJitter + '}';
+                + ", reconnectJitter=" + reconnectJitter + ", auth=" + auth + '}';
     }
 
     /** Builds a {@link ServerConfig}. Not thread-safe. */
@@ -175,6 +184,7 @@ public final class ServerConfig {
         private boolean clientPublish;
         private Duration reconnectAfter = DEFAULT_RECONNECT_AFTER;
         private Duration reconnectJitter = DEFAULT_RECONNECT_JITTER;
+        private AuthConfig auth = AuthConfig.DEFAULTS;
 
         private Builder() {
         }
@@ -249,6 +259,11 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder auth(AuthConfig v) {
+            auth = v;
+            return this;
+        }
+
         /** Applies the transport settings of a preset (SPEC §4) over the current ones. */
         public Builder preset(Preset preset) {
             switch (preset) {
@@ -284,6 +299,9 @@ public final class ServerConfig {
             }
             if (reconnectJitter == null || reconnectJitter.isNegative()) {
                 throw new IllegalArgumentException("shutdown.reconnectJitter must not be negative");
+            }
+            if (auth == null) {
+                throw new IllegalArgumentException("auth must not be null");
             }
             return new ServerConfig(this);
         }

@@ -1,7 +1,10 @@
 package io.herald.server.internal.cli;
 
 import io.herald.NamespaceOptions;
+import io.herald.server.AuthConfig;
+import io.herald.server.AuthConfig.JwtAlgorithm;
 import io.herald.server.ServerConfig;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -48,6 +51,25 @@ final class ConfigKeys {
             Option.scalar("clientPublish", Units::bool, ServerConfig.Builder::clientPublish),
             Option.scalar("shutdown.reconnectAfter", Units::duration, ServerConfig.Builder::reconnectAfter),
             Option.scalar("shutdown.reconnectJitter", Units::duration, ServerConfig.Builder::reconnectJitter)));
+
+    /**
+     * Authentication settings (SPEC §8), by full path. Secrets ({@code auth.jwt.secret}, the API keys)
+     * are never part of a message: their parsers cannot fail, and {@link AuthConfig} names them by key
+     * only. API keys are two lists, one per role, so that no key has to be split from its role.
+     */
+    static final Map<String, Option<AuthConfig.Builder>> AUTH = byPath(List.of(
+            Option.scalar("auth.anonymous", Units::bool, AuthConfig.Builder::anonymous),
+            Option.scalar("auth.jwt.algorithm", JwtAlgorithm::of, AuthConfig.Builder::jwtAlgorithm),
+            Option.scalar("auth.jwt.secret", String::strip, AuthConfig.Builder::jwtSecret),
+            Option.scalar("auth.jwt.publicKey", String::strip, AuthConfig.Builder::jwtPublicKey),
+            Option.scalar("auth.jwt.publicKeyFile", t -> Path.of(t.strip()), AuthConfig.Builder::jwtPublicKeyFile),
+            Option.scalar("auth.jwt.issuer", String::strip, AuthConfig.Builder::issuer),
+            Option.scalar("auth.jwt.audience", String::strip, AuthConfig.Builder::audience),
+            Option.scalar("auth.jwt.clockSkew", Units::duration, AuthConfig.Builder::clockSkew),
+            Option.list("auth.apiKeys.publish", AuthConfig.Builder::publishApiKeys),
+            Option.list("auth.apiKeys.admin", AuthConfig.Builder::adminApiKeys),
+            Option.scalar("auth.connectTimeout", Units::duration, AuthConfig.Builder::connectTimeout),
+            Option.orderedList("allowedOrigins", AuthConfig.Builder::allowedOrigins)));
 
     /** Delivery options of a namespace, by path relative to {@code defaults} or {@code namespaces.<name>}. */
     static final Map<String, Option<NamespaceOptions.Builder>> NAMESPACE = byPath(List.of(
@@ -146,6 +168,7 @@ final class ConfigKeys {
         Set<String> s = new LinkedHashSet<>();
         s.add(PRESET);
         s.addAll(SERVER.keySet());
+        s.addAll(AUTH.keySet());
         s.add(LOG_LEVEL);
         NAMESPACE.keySet().forEach(k -> s.add(DEFAULTS + "." + k));
         return Collections.unmodifiableSet(s);
@@ -177,6 +200,11 @@ final class ConfigKeys {
 
         static <B> Option<B> list(String path, BiConsumer<B, Set<String>> setter) {
             return new Option<>(path, (b, s) -> setter.accept(b, Set.copyOf(s.items())));
+        }
+
+        /** A list whose order is kept, e.g. for display. */
+        static <B> Option<B> orderedList(String path, BiConsumer<B, List<String>> setter) {
+            return new Option<>(path, (b, s) -> setter.accept(b, s.items()));
         }
 
         void apply(B builder, Setting setting) {

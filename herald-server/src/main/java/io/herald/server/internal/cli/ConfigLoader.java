@@ -1,5 +1,6 @@
 package io.herald.server.internal.cli;
 
+import static io.herald.server.internal.cli.ConfigKeys.AUTH;
 import static io.herald.server.internal.cli.ConfigKeys.CONFIG_VARIABLE;
 import static io.herald.server.internal.cli.ConfigKeys.DEFAULTS;
 import static io.herald.server.internal.cli.ConfigKeys.LOG_LEVEL;
@@ -11,6 +12,7 @@ import static io.herald.server.internal.cli.ConfigKeys.SERVER;
 import io.herald.HeraldConfig;
 import io.herald.NamespaceOptions;
 import io.herald.Preset;
+import io.herald.server.AuthConfig;
 import io.herald.server.ServerConfig;
 import io.herald.server.internal.cli.ConfigKeys.Option;
 import java.nio.file.Path;
@@ -130,7 +132,9 @@ public final class ConfigLoader {
             server.preset(p);
             defaults.preset(p);
         });
-        ServerConfig serverConfig = build(server, SERVER, "", global, presetSetting, ServerConfig.Builder::build);
+        // presets leave authentication alone
+        AuthConfig auth = build(AuthConfig.newBuilder(), AUTH, "", global, Optional.empty(), AuthConfig.Builder::build);
+        ServerConfig serverConfig = build(server.auth(auth), SERVER, "", global, presetSetting, ServerConfig.Builder::build);
         NamespaceOptions defaultOptions =
                 build(defaults, NAMESPACE, DEFAULTS + ".", global, presetSetting, NamespaceOptions.Builder::build);
 

@@ -1,5 +1,6 @@
 package io.herald.server.internal.cli;
 
+import io.herald.HeraldClock;
 import io.herald.Preset;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
  * <pre>
  * java -jar herald.jar serve --config herald.yml --port 8080
  * java -jar herald.jar serve --preset large --set namespaces.scan.critical=scanCompleted,error
+ * java -jar herald.jar token --sub alice --channels 'scan:*' --ttl 1h
  * </pre>
  *
  * <p>Usage errors and an invalid configuration exit with 2, a server that cannot start with 1.
@@ -55,6 +57,7 @@ public final class HeraldCommand implements Callable<Integer> {
             ServeCommand.Lifetime lifetime) {
         CommandLine cli = new CommandLine(new HeraldCommand())
                 .addSubcommand(new ServeCommand(environment, lifetime))
+                .addSubcommand(new TokenCommand(environment, HeraldClock.SYSTEM))
                 .setOut(out)
                 .setErr(err);
         cli.getSubcommands().get("serve").getCommandSpec().usageMessage().footer(keysHelp());

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.HeraldConfig;
 import io.herald.NamespaceOptions;
+import io.herald.server.AuthConfig;
+import io.herald.server.AuthConfig.JwtAlgorithm;
 import io.herald.server.ServerConfig;
+import io.herald.server.internal.auth.TestKeys;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
+    private static final String SECRET = TestKeys.SECRET;
     private static final String EXAMPLE = """
             host: 0.0.0.0
             port: 9090
@@ -468,6 +473,124 @@ class ConfigLoaderTest {
     @ValueSource(strings = {"yes", "on", "1", ""})
     void booleansAreTrueOrFalseOnly(String text) {
         assertThatThrownBy(() -> Units.bool(text)).hasMessage("'" + text + "' is not a boolean; use true or false");
+    }
+
+    @Test
+    void readsTheAuthKeysOfTheConfigFile() throws IOException {
+        Path file = write("herald.yml", """
+                auth:
+                  anonymous: true
+                  jwt:
+                    algorithm: HS256
+                    secret: %s
+                    issuer: https://issuer.test
+                    audience: herald
+                    clockSkew: 5s
+                  apiKeys:
+                    publish: [pub-0123456789abcdef, pub-fedcba9876543210]
+                    admin: [adm-0123456789abcdef]
+                  connectTimeout: 3s
+                allowedOrigins: [https://app.example.com, "http://localhost:3000"]
+                """.formatted(SECRET));
+
+        AuthConfig a = new ConfigLoader(Map.of()).configFile(file).load().server().auth();
+
+        assertThat(a.anonymous()).isTrue();
+        assertThat(a.jwtAlgorithm()).contains(JwtAlgorithm.HS256);
+        assertThat(a.jwtKey().orElseThrow().getEncoded()).isEqualTo(SECRET.getBytes(StandardCharsets.UTF_8));
+        assertThat(a.issuer()).contains("https://issuer.test");
+        assertThat(a.audience()).contains("herald");
+        assertThat(a.clockSkew()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(a.publishApiKeys()).containsExactlyInAnyOrder("pub-0123456789abcdef", "pub-fedcba9876543210");
+        assertThat(a.adminApiKeys()).containsExactly("adm-0123456789abcdef");
+        assertThat(a.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(a.allowedOrigins()).containsExactly("https://app.example.com", "http://localhost:3000");
+    }
+
+    @Test
+    void readsAPemPublicKeyFromABlockScalarOrAFile() throws IOException {
+        String pem = TestKeys.pem(TestKeys.EC.getPublic());
+        Path inline = write("inline.yml", "auth:\n  jwt:\n    publicKey: |\n" + pem.indent(6));
+        Path keyFile = write("jwt.pem", pem);
+
+        assertThat(new ConfigLoader(Map.of()).configFile(inline).load().server().auth().jwtKey())
+                .contains(TestKeys.EC.getPublic());
+        assertThat(new ConfigLoader(Map.of("HERALD_AUTH_JWT_PUBLIC_KEY_FILE", keyFile.toString())).load().server().auth()
+                .jwtAlgorithm()).contains(JwtAlgorithm.ES256);
+        assertThat(new ConfigLoader(Map.of("HERALD_AUTH_JWT_PUBLIC_KEY", pem)).load().server().auth().jwtKey())
+                .contains(TestKeys.EC.getPublic());
+    }
+
+    @Test
+    void everyAuthKeyHasAnEnvironmentVariable() {
+        Map<String, String> env = Map.of(
+                "HERALD_AUTH_ANONYMOUS", "true",
+                "HERALD_AUTH_JWT_ALGORITHM", "hs256",
+                "HERALD_AUTH_JWT_SECRET", SECRET,
+                "HERALD_AUTH_JWT_ISSUER", "iss",
+                "HERALD_AUTH_JWT_AUDIENCE", "aud",
+                "HERALD_AUTH_JWT_CLOCK_SKEW", "0",
+                "HERALD_AUTH_API_KEYS_PUBLISH", "pub-0123456789abcdef,pub-fedcba9876543210",
+                "HERALD_AUTH_API_KEYS_ADMIN", "adm-0123456789abcdef",
+                "HERALD_AUTH_CONNECT_TIMEOUT", "2s",
+                "HERALD_ALLOWED_ORIGINS", "*");
+
+        LoadedConfig c = new ConfigLoader(env).load();
+
+        AuthConfig a = c.server().auth();
+        assertThat(a.anonymous()).isTrue();
+        assertThat(a.jwtAlgorithm()).contains(JwtAlgorithm.HS256);
+        assertThat(a.issuer()).contains("iss");
+        assertThat(a.audience()).contains("aud");
+        assertThat(a.clockSkew()).isZero();
+        assertThat(a.publishApiKeys()).hasSize(2);
+        assertThat(a.adminApiKeys()).containsExactly("adm-0123456789abcdef");
+        assertThat(a.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(a.allowedOrigins()).containsExactly("*");
+        assertThat(c.ignoredVariables()).isEmpty();
+        // serve logs the server configuration: it must hold no secret
+        assertThat(c.server().toString()).doesNotContain(SECRET).doesNotContain("pub-0123456789abcdef")
+                .doesNotContain("adm-0123456789abcdef");
+    }
+
+    @Test
+    void authIsOffByDefault() {
+        AuthConfig a = new ConfigLoader(Map.of()).load().server().auth();
+
+        assertThat(a).hasToString(AuthConfig.DEFAULTS.toString());
+        assertThat(a.anonymous()).isFalse();
+    }
+
+    @Test
+    void aShortSecretNamesTheKeyAndTheVariableButNotTheValue() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("HERALD_AUTH_JWT_SECRET", "hunter2")).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("auth.jwt.secret: must be at least 32 bytes, was 7; generate one with: openssl rand -hex 32"
+                        + " (from HERALD_AUTH_JWT_SECRET)")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void twoKeysFromTwoSourcesNameBoth() throws IOException {
+        Path file = write("herald.yml", "auth: {jwt: {publicKeyFile: /etc/herald/jwt.pem}}\n");
+
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("HERALD_AUTH_JWT_SECRET", SECRET)).configFile(file).load())
+                .hasMessageStartingWith("auth.jwt.secret: must not be set together with a public key")
+                .hasMessageEndingWith("(auth.jwt.secret from HERALD_AUTH_JWT_SECRET; auth.jwt.publicKeyFile in " + file + ")")
+                .hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void unsupportedAlgorithmIsAnError() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).set("auth.jwt.algorithm=none").load())
+                .hasMessage("auth.jwt.algorithm: 'none' is not a supported algorithm; use HS256, RS256 or ES256 (from --set)");
+    }
+
+    @Test
+    void badOriginIsAnError() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("HERALD_ALLOWED_ORIGINS", "app.example.com")).load())
+                .hasMessageStartingWith("allowedOrigins: must hold origins such as https://app.example.com")
+                .hasMessageEndingWith("(from HERALD_ALLOWED_ORIGINS)");
     }
 
     private Path write(String name, String yaml) throws IOException {

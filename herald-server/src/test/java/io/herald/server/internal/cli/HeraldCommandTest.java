@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.herald.Herald;
+import io.herald.HeraldClock;
+import io.herald.server.AuthConfig;
 import io.herald.server.HeraldServer;
+import io.herald.server.internal.auth.TestKeys;
+import io.herald.server.internal.auth.TokenClaims;
+import io.herald.server.internal.auth.TokenVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +157,78 @@ class HeraldCommandTest {
         assertThat(started.get().config().optionsFor("scan:1").throttleRate()).isEqualTo(3);
         assertThat(started.get().config().optionsFor("scan:1").batchMaxSize()).isEqualTo(100);
         assertThat(started.get().isClosed()).isTrue();
+    }
+
+    @Test
+    void tokenMintsATokenThatTheConfiguredServerAccepts() {
+        Map<String, String> env = Map.of("HERALD_AUTH_JWT_SECRET", TestKeys.SECRET, "HERALD_AUTH_JWT_AUDIENCE", "herald");
+
+        Run run = run(env, MUST_NOT_START, "token", "--sub", "alice", "--channels", "scan:*,user:alice",
+                "--publish", "scan:*", "--ttl", "2h", "--admin");
+
+        assertThat(run.code).isZero();
+        assertThat(run.err).isEmpty();
+        assertThat(run.out.lines()).hasSize(1);
+        AuthConfig auth = new ConfigLoader(env).load().server().auth();
+        TokenClaims claims = TokenVerifier.create(auth, HeraldClock.SYSTEM).verify(run.out.trim());
+        assertThat(claims.subject()).isEqualTo("alice");
+        assertThat(claims.subscribe().patterns()).containsExactly("scan:*", "user:alice");
+        assertThat(claims.publish().patterns()).containsExactly("scan:*");
+        assertThat(claims.admin()).isTrue();
+        assertThat(claims.expiresAt())
+                .isBetween(Instant.now().plus(Duration.ofMinutes(119)), Instant.now().plus(Duration.ofHours(2)));
+    }
+
+    @Test
+    void tokenWithoutASecretExplainsHowToSetOne() {
+        Run run = run(Map.of(), MUST_NOT_START, "token", "--sub", "alice");
+
+        assertThat(run.code).isEqualTo(2);
+        assertThat(run.out).isEmpty();
+        assertThat(run.err).startsWith("herald: no token secret is configured")
+                .contains("export HERALD_AUTH_JWT_SECRET=$(openssl rand -hex 32)");
+    }
+
+    @Test
+    void tokenForAPublicKeyServerSaysThatAPrivateKeyIsNeeded() {
+        Run run = run(Map.of("HERALD_AUTH_JWT_PUBLIC_KEY", TestKeys.pem(TestKeys.RSA.getPublic())), MUST_NOT_START,
+                "token", "--sub", "alice");
+
+        assertThat(run.code).isEqualTo(2);
+        assertThat(run.out).isEmpty();
+        assertThat(run.err).startsWith("herald: this server verifies RS256 tokens with a public key")
+                .contains("private key");
+    }
+
+    @Test
+    void tokenRefusesBadArguments() {
+        Map<String, String> env = Map.of("HERALD_AUTH_JWT_SECRET", TestKeys.SECRET);
+
+        assertThat(run(env, MUST_NOT_START, "token", "--sub", "alice", "--channels", "scan:?").err)
+                .startsWith("herald: 'scan:?' (channels) is not a channel pattern");
+        assertThat(run(env, MUST_NOT_START, "token", "--sub", "alice", "--ttl", "forever").err)
+                .startsWith("herald: --ttl: 'forever' is not a duration");
+        assertThat(run(env, MUST_NOT_START, "token", "--sub", "alice", "--ttl", "9000h").err)
+                .startsWith("herald: --ttl must be between 1ms and 8760h");
+        Run noSub = run(env, MUST_NOT_START, "token");
+        assertThat(noSub.code).isEqualTo(2);
+        assertThat(noSub.err).contains("--sub");
+    }
+
+    @Test
+    void tokenWithAnInvalidConfigurationNamesTheKey() {
+        Run run = run(Map.of("HERALD_AUTH_JWT_SECRET", "short"), MUST_NOT_START, "token", "--sub", "alice");
+
+        assertThat(run.code).isEqualTo(2);
+        assertThat(run.err).startsWith("herald: invalid configuration: auth.jwt.secret: must be at least 32 bytes")
+                .doesNotContain("short (");
+    }
+
+    @Test
+    void helpListsTheTokenCommandAndServeHelpTheAuthKeys() {
+        assertThat(run(Map.of(), MUST_NOT_START, "--help").out).contains("token");
+        assertThat(run(Map.of(), MUST_NOT_START, "serve", "--help").out)
+                .contains("HERALD_AUTH_JWT_SECRET", "HERALD_AUTH_API_KEYS_ADMIN", "HERALD_ALLOWED_ORIGINS");
     }
 
     private static HttpResponse<String> get(String url) {
