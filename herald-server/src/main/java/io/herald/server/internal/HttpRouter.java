@@ -14,9 +14,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -44,12 +42,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.server = server;
         this.api = new HttpApi(server);
         this.admin = new AdminApi(server);
-        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(server.config().maxMessageSize())
-                .allowExtensions(true)
-                .closeOnProtocolViolation(true)
-                .withUTF8Validator(false) // added explicitly after the deflate decoder, see upgrade()
-                .build();
+        this.decoderConfig = WebSocketPipeline.decoderConfig(server.config());
         this.idPrefix = Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";
     }
 
@@ -142,11 +135,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 server.clock().epochMillis(), remote(ctx), req.headers().get(HttpHeaderNames.USER_AGENT, ""));
         WebSocketSession session = new WebSocketSession(server, ctx.channel(), info, initialChannel);
         ChannelPipeline p = ctx.pipeline();
-        // The handshake puts the frame codec and any permessage-deflate codec ahead of this point, so
-        // the UTF-8 check here sees decompressed text.
-        p.addAfter(ctx.name(), "ws-utf8", new Utf8FrameValidator(true));
-        p.addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(server.config().maxMessageSize()));
-        p.addAfter("ws-aggregator", "ws-session", session);
+        WebSocketPipeline.install(p, ctx.name(), server.config(), session);
         try {
             handshaker.handshake(ctx.channel(), req).addListener(f -> {
                 if (f.isSuccess()) {
