@@ -35,7 +35,6 @@ public final class ServerConfig {
     private final int maxConnections;
     private final boolean compression;
     private final int compressionThreshold;
-    private final boolean clientPublish;
     private final Duration reconnectAfter;
     private final Duration reconnectJitter;
     private final AuthConfig auth;
@@ -52,7 +51,6 @@ public final class ServerConfig {
         maxConnections = b.maxConnections;
         compression = b.compression;
         compressionThreshold = b.compressionThreshold;
-        clientPublish = b.clientPublish;
         reconnectAfter = b.reconnectAfter;
         reconnectJitter = b.reconnectJitter;
         auth = b.auth;
@@ -75,7 +73,6 @@ public final class ServerConfig {
         b.maxConnections = maxConnections;
         b.compression = compression;
         b.compressionThreshold = compressionThreshold;
-        b.clientPublish = clientPublish;
         b.reconnectAfter = reconnectAfter;
         b.reconnectJitter = reconnectJitter;
         b.auth = auth;
@@ -137,11 +134,6 @@ public final class ServerConfig {
         return compressionThreshold;
     }
 
-    /** Whether WebSocket clients may {@code publish} (default off until tokens grant it). */
-    public boolean clientPublish() {
-        return clientPublish;
-    }
-
     /** The least {@code reconnectAfterMs} sent on shutdown (default 500 ms). */
     public Duration reconnectAfter() {
         return reconnectAfter;
@@ -164,7 +156,7 @@ public final class ServerConfig {
                 + ", drainTimeout=" + drainTimeout + ", maxMessageSize=" + maxMessageSize
                 + ", maxRequestSize=" + maxRequestSize + ", maxConnections=" + maxConnections
                 + ", compression=" + compression + ", compressionThreshold=" + compressionThreshold
-                + ", clientPublish=" + clientPublish + ", reconnectAfter=" + reconnectAfter
+                + ", reconnectAfter=" + reconnectAfter
                 + ", reconnectJitter=" + reconnectJitter + ", auth=" + auth + '}';
     }
 
@@ -181,7 +173,6 @@ public final class ServerConfig {
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private boolean compression = DEFAULT_COMPRESSION;
         private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
-        private boolean clientPublish;
         private Duration reconnectAfter = DEFAULT_RECONNECT_AFTER;
         private Duration reconnectJitter = DEFAULT_RECONNECT_JITTER;
         private AuthConfig auth = AuthConfig.DEFAULTS;
@@ -241,11 +232,6 @@ public final class ServerConfig {
 
         public Builder compressionThreshold(int v) {
             compressionThreshold = v;
-            return this;
-        }
-
-        public Builder clientPublish(boolean v) {
-            clientPublish = v;
             return this;
         }
 

@@ -71,6 +71,7 @@ class IsolationTest {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             for (int i = 1; i <= 50; i++) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/publish"))
+                        .header("X-Api-Key", TestServer.PUBLISH_KEY)
                         .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"ka:1\",\"event\":\"e\",\"data\":" + i + "}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).isEqualTo(200);

@@ -225,14 +225,7 @@ class ObservabilityTest {
     }
 
     private static TestServer.Response send(TestServer server, String method, String path) {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + path)).method(method, HttpRequest.BodyPublishers.noBody())
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            return new TestServer.Response(r.statusCode(), r.body());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return server.request(method, path, null, "X-Api-Key", TestServer.ADMIN_KEY);
     }
 
     /** An engine that is up for publishing but reports itself down, as an unreachable Redis would. */

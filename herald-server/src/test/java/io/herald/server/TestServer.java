@@ -2,7 +2,11 @@ package io.herald.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.Herald;
+import io.herald.HeraldClock;
 import io.herald.HeraldConfig;
+import io.herald.server.internal.auth.TokenMinter;
+import java.time.Duration;
+import java.util.List;
 import io.herald.internal.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -11,9 +15,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.function.UnaryOperator;
 
-/** A real Herald server on a free port, with an HTTP client for its API. */
+/**
+ * A real Herald server on a free port, with an HTTP client for its API. Unless a test configures
+ * auth itself, the server has an HS256 key ({@link #SECRET}), an admin API key ({@link #ADMIN_KEY},
+ * sent by {@link #post} and {@link #get}) and anonymous connections allowed, so protocol tests need
+ * no tokens; security tests turn anonymous access off.
+ */
 public final class TestServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    public static final String SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+    public static final String ADMIN_KEY = "admin-key-0123456789abcdef";
+    public static final String PUBLISH_KEY = "publish-key-0123456789abcdef";
+    public static final AuthConfig AUTH = AuthConfig.newBuilder().jwtSecret(SECRET).anonymous(true)
+            .adminApiKeys(List.of(ADMIN_KEY)).publishApiKeys(List.of(PUBLISH_KEY)).build();
 
     public final HeraldServer server;
     public final Herald herald;
@@ -32,7 +46,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(UnaryOperator<ServerConfig.Builder> config, HeraldConfig core) {
-        HeraldServer server = HeraldServer.create(config.apply(ServerConfig.newBuilder().port(0)).build());
+        HeraldServer server = HeraldServer.create(config.apply(ServerConfig.newBuilder().port(0).auth(AUTH)).build());
         Herald herald = Herald.builder().config(core).transport(server).start();
         return new TestServer(server, herald);
     }
@@ -57,11 +71,26 @@ public final class TestServer implements AutoCloseable {
 
     public Response post(String path, String body) {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build());
+                .header("Content-Type", "application/json").header("X-Api-Key", ADMIN_KEY).build());
     }
 
     public Response get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+        return send(HttpRequest.newBuilder(uri(path)).GET().header("X-Api-Key", ADMIN_KEY).build());
+    }
+
+    /** Sends {@code method path} with the given headers (name, value, name, value…) and no API key unless given. */
+    public Response request(String method, String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    /** A token signed with {@link #SECRET}, valid for {@code ttl}. */
+    public static String token(String sub, List<String> channels, List<String> publish, boolean admin, Duration ttl) {
+        return TokenMinter.create(AUTH, HeraldClock.SYSTEM).mint(sub, channels, publish, admin, ttl);
     }
 
     /** Publishes one message over HTTP; returns its offset. */

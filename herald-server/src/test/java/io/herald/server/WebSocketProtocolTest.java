@@ -190,10 +190,9 @@ class WebSocketProtocolTest {
     }
 
     @Test
-    void publishOverWebSocketWhenAllowed() {
-        try (TestServer open = TestServer.start(b -> b.clientPublish(true));
-                TestClient pub = open.client("/ws");
-                TestClient sub = open.subscriber("chat:1")) {
+    void publishOverWebSocketWhenTheTokenAllowsIt() {
+        String token = TestServer.token("alice", List.of("chat:*"), List.of("chat:*"), false, Duration.ofMinutes(5));
+        try (TestClient pub = server.client("/ws?token=" + token); TestClient sub = server.subscriber("chat:1")) {
             pub.send("{\"type\":\"publish\",\"id\":9,\"channel\":\"chat:1\",\"event\":\"say\",\"data\":{\"text\":\"hi\"}}");
             JsonNode ack = pub.expect("published");
             assertThat(ack.path("id").asInt()).isEqualTo(9);

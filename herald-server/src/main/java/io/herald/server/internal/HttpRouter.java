@@ -18,6 +18,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.herald.server.internal.auth.ApiKeys.Role;
+import io.herald.server.internal.auth.Authenticator;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -71,20 +73,33 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         HttpMethod method = req.method();
         if (path.equals("/ws") || path.startsWith("/ws/")) {
             requireMethod(method, HttpMethod.GET);
-            upgrade(ctx, req, path.length() > 4 ? ChannelNames.validate(path.substring(4)) : null);
-        } else if (path.equals("/api/publish")) {
-            requireMethod(method, HttpMethod.POST);
-            api.publish(ctx, req, keepAlive);
-        } else if (path.equals("/api/broadcast")) {
-            requireMethod(method, HttpMethod.POST);
-            api.broadcast(ctx, req, keepAlive);
+            upgrade(ctx, req, path.length() > 4 ? ChannelNames.validate(path.substring(4)) : null, query);
         } else if (path.equals("/health")) {
             requireMethod(method, HttpMethod.GET);
             api.health(ctx, keepAlive);
         } else if (path.equals("/metrics")) {
             requireMethod(method, HttpMethod.GET);
             api.metrics(ctx, keepAlive);
-        } else if (path.equals("/api/stats")) {
+        } else if (path.equals("/api/publish")) {
+            requireMethod(method, HttpMethod.POST);
+            authorize(req, Role.PUBLISH);
+            api.publish(ctx, req, keepAlive);
+        } else if (path.equals("/api/broadcast")) {
+            requireMethod(method, HttpMethod.POST);
+            authorize(req, Role.PUBLISH);
+            api.broadcast(ctx, req, keepAlive);
+        } else if (path.startsWith("/api/")) {
+            authorize(req, Role.ADMIN);
+            routeAdmin(ctx, method, path, query, keepAlive);
+        } else {
+            throw HeraldException.notFound("no such endpoint: " + method + " " + abbreviate(path));
+        }
+    }
+
+    /** The operator calls; the caller has checked for the admin role. */
+    private void routeAdmin(ChannelHandlerContext ctx, HttpMethod method, String path, QueryStringDecoder query,
+            boolean keepAlive) {
+        if (path.equals("/api/stats")) {
             requireMethod(method, HttpMethod.GET);
             admin.stats(ctx, keepAlive, query);
         } else if (path.equals("/api/channels")) {
@@ -109,10 +124,25 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, String initialChannel) {
+    /** Checks the request's API key or admin token for {@code needed}; throws 401 or 403 otherwise. */
+    private void authorize(FullHttpRequest req, Role needed) {
+        server.auth().authorizeApi(req.headers().get(HttpHeaderNames.AUTHORIZATION),
+                req.headers().get(Authenticator.API_KEY_HEADER), needed);
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, String initialChannel, QueryStringDecoder query) {
         if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             throw HeraldException.badRequest("this endpoint needs a WebSocket upgrade (Upgrade: websocket)");
         }
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        if (!server.auth().originAllowed(origin, req.headers().get(HttpHeaderNames.HOST))) {
+            server.badInput(remote(ctx), HeraldException.forbidden("origin not allowed: " + origin));
+            HttpResponses.error(ctx, false, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN,
+                    "origin not allowed: " + origin);
+            return;
+        }
+        String token = query.parameters().containsKey("token") ? query.parameters().get("token").get(0)
+                : Authenticator.bearerToken(req.headers().get(HttpHeaderNames.AUTHORIZATION)).orElse(null);
         if (server.draining()) {
             HttpResponses.error(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL,
                     "the server is shutting down");
@@ -133,7 +163,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         ConnectionInfo info = new ConnectionInfo(idPrefix + Long.toString(ids.incrementAndGet(), 36),
                 server.clock().epochMillis(), remote(ctx), req.headers().get(HttpHeaderNames.USER_AGENT, ""));
-        WebSocketSession session = new WebSocketSession(server, ctx.channel(), info, initialChannel);
+        WebSocketSession session = new WebSocketSession(server, ctx.channel(), info, initialChannel, token);
         ChannelPipeline p = ctx.pipeline();
         WebSocketPipeline.install(p, ctx.name(), server.config(), session);
         try {

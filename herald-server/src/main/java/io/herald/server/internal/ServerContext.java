@@ -4,6 +4,7 @@ import io.herald.Herald;
 import io.herald.HeraldClock;
 import io.herald.HeraldException;
 import io.herald.server.ServerConfig;
+import io.herald.server.internal.auth.Authenticator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +21,7 @@ public final class ServerContext {
     private final ServerConfig config;
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private final ServerMetrics metrics;
+    private final Authenticator auth;
     private final AtomicLong badInputs = new AtomicLong();
     private final AtomicLong lastBadInputLog = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean draining;
@@ -31,11 +33,16 @@ public final class ServerContext {
         this.config = config;
         this.prometheus = prometheus;
         this.metrics = new ServerMetrics(herald.meterRegistry(), connections);
+        this.auth = new Authenticator(config.auth(), herald.clock());
     }
 
     /** The Prometheus text of every meter, if this server exports to Prometheus. */
     Optional<String> scrape() {
         return prometheus == null ? Optional.empty() : Optional.of(prometheus.scrape());
+    }
+
+    public Authenticator auth() {
+        return auth;
     }
 
     ServerMetrics metrics() {

@@ -10,6 +10,8 @@ import io.herald.Message;
 import io.herald.Outlet;
 import io.herald.StreamPosition;
 import io.herald.server.ConnectionStats;
+import io.herald.server.internal.auth.Permissions;
+import io.herald.server.internal.auth.UnauthorizedException;
 import io.herald.internal.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -50,17 +52,25 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private final ConnectionInfo info;
     private final String initialChannel;
     private final long connectedNanos;
+    /** The token from {@code ?token=} or {@code Authorization: Bearer}, or null. */
+    private final String upgradeToken;
     private ClientSession session;
+    /** What this connection may do; null until it authenticated. */
+    private Permissions permissions;
     private ScheduledFuture<?> heartbeat;
+    /** Closes the connection when its token expires, or when it has not authenticated in time. */
+    private ScheduledFuture<?> authDeadline;
     private long lastSeenNanos;
     private int closeCode = -1;
 
-    WebSocketSession(ServerContext server, Channel channel, ConnectionInfo info, String initialChannel) {
+    WebSocketSession(ServerContext server, Channel channel, ConnectionInfo info, String initialChannel,
+            String upgradeToken) {
         super(true);
         this.server = server;
         this.channel = channel;
         this.info = info;
         this.initialChannel = initialChannel;
+        this.upgradeToken = upgradeToken;
         this.connectedNanos = server.clock().nanoTime();
         this.lastSeenNanos = connectedNanos;
     }
@@ -97,14 +107,56 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         session = server.herald().openSession(this);
         server.connections().add(this);
         server.metrics().opened();
-        log.debug("connection {} established from {} ({})", id(), info.remoteIp(), info.userAgent());
-        send(ServerFrames.welcome(channel.alloc(), null, id(), server.config().heartbeatInterval().toMillis(),
-                server.config().heartbeatTimeout().toMillis(), ServerContext.SERVER_NAME));
+        log.info("connection {} established from {} ({})", id(), info.remoteIp(), info.userAgent());
         long interval = server.config().heartbeatInterval().toNanos();
         heartbeat = channel.eventLoop().scheduleAtFixedRate(this::heartbeat, interval, interval, TimeUnit.NANOSECONDS);
-        if (initialChannel != null) {
-            subscribe(null, initialChannel, Optional.empty(), null);
+        if (upgradeToken != null || server.config().auth().anonymous()) {
+            authenticate(null, upgradeToken);
+        } else {
+            // SPEC §5.1: the client authenticates with a connect frame; it has connectTimeout to do so.
+            long timeout = server.auth().connectTimeout().toMillis();
+            authDeadline = channel.eventLoop().schedule(() -> refuse(UnauthorizedException.connectTimeout(timeout)),
+                    timeout, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Checks {@code token}; on success says welcome (and subscribes to the URL's channel the first time). */
+    private void authenticate(JsonNode id, String token) {
+        Permissions p;
+        try {
+            p = server.auth().authenticate(token);
+        } catch (UnauthorizedException e) {
+            refuse(e);
+            return;
+        }
+        boolean first = permissions == null;
+        permissions = p;
+        info.user = p.user().orElse(null);
+        if (authDeadline != null) {
+            authDeadline.cancel(false);
+            authDeadline = null;
+        }
+        p.expiresAt().ifPresent(expiry -> {
+            long delay = Math.max(0, expiry.toEpochMilli() - server.clock().epochMillis());
+            authDeadline = channel.eventLoop().schedule(() -> refuse(UnauthorizedException.expired()), delay,
+                    TimeUnit.MILLISECONDS);
+        });
+        send(ServerFrames.welcome(channel.alloc(), id, id(), server.config().heartbeatInterval().toMillis(),
+                server.config().heartbeatTimeout().toMillis(), ServerContext.SERVER_NAME));
+        if (first && initialChannel != null) {
+            try {
+                subscribe(null, initialChannel, Optional.empty(), null);
+            } catch (HeraldException e) {
+                reject(null, e);
+            }
+        }
+    }
+
+    /** Closes with 4001 (or the exception's close code): a missing, invalid or expired token. */
+    private void refuse(UnauthorizedException e) {
+        info.recordError(e.code().wire() + ": " + e.getMessage());
+        server.badInput(id(), e);
+        close(e.closeCode(), e.getMessage());
     }
 
     @Override
@@ -191,10 +243,12 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     private void dispatch(JsonNode id, JsonNode root) {
         String type = MessageJson.text(root, "type", true);
+        if (permissions == null && !type.equals("connect") && !type.equals("ping") && !type.equals("pong")) {
+            throw new HeraldException(ErrorCode.UNAUTHORIZED,
+                    "authenticate first: send {\"type\":\"connect\",\"token\":\"…\"}");
+        }
         switch (type) {
-            case "connect" -> send(ServerFrames.welcome(channel.alloc(), id, id(),
-                    server.config().heartbeatInterval().toMillis(), server.config().heartbeatTimeout().toMillis(),
-                    ServerContext.SERVER_NAME));
+            case "connect" -> authenticate(id, MessageJson.text(root, "token", false));
             case "subscribe" -> subscribe(id, MessageJson.text(root, "channel", true),
                     ClientCommands.events(root), ClientCommands.since(root));
             case "unsubscribe" -> {
@@ -213,6 +267,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     }
 
     private void subscribe(JsonNode id, String ch, Optional<java.util.Set<String>> events, StreamPosition since) {
+        permissions.checkSubscribe(io.herald.ChannelNames.validate(ch));
         StreamPosition position = session.subscribe(ch, events);
         // Without history (a later step), recovery succeeds only when nothing was missed.
         boolean recovered = since != null && since.epoch().equals(position.epoch()) && since.offset() == position.offset();
@@ -220,10 +275,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     }
 
     private void publish(JsonNode id, JsonNode root) {
-        if (!server.config().clientPublish()) {
-            throw HeraldException.forbidden("this connection may not publish");
-        }
         Message m = MessageJson.read(root, null);
+        permissions.checkPublish(m.channel());
         server.herald().publish(m).whenComplete((p, err) -> channel.eventLoop().execute(() -> {
             if (err != null) {
                 reject(id, err instanceof HeraldException he ? he : HeraldException.internal("publish failed", err));
@@ -313,6 +366,9 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (heartbeat != null) {
             heartbeat.cancel(false);
+        }
+        if (authDeadline != null) {
+            authDeadline.cancel(false);
         }
         if (session != null) {
             session.close();

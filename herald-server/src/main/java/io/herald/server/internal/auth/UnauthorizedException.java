@@ -76,7 +76,12 @@ public final class UnauthorizedException extends HeraldException {
         return new UnauthorizedException(Reason.SIGNATURE, "invalid signature");
     }
 
-    static UnauthorizedException expired() {
+    /** No connect frame with a token within the connect timeout. */
+    public static UnauthorizedException connectTimeout(long timeoutMillis) {
+        return new UnauthorizedException(Reason.MISSING, "no connect frame with a token within " + timeoutMillis + " ms");
+    }
+
+    public static UnauthorizedException expired() {
         return new UnauthorizedException(Reason.EXPIRED, "token expired");
     }
 

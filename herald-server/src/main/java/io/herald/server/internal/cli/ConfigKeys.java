@@ -48,7 +48,6 @@ final class ConfigKeys {
             Option.scalar("limits.maxConnections", Units::integer, ServerConfig.Builder::maxConnections),
             Option.scalar("compression.enabled", Units::bool, ServerConfig.Builder::compression),
             Option.scalar("compression.threshold", Units::intSize, ServerConfig.Builder::compressionThreshold),
-            Option.scalar("clientPublish", Units::bool, ServerConfig.Builder::clientPublish),
             Option.scalar("shutdown.reconnectAfter", Units::duration, ServerConfig.Builder::reconnectAfter),
             Option.scalar("shutdown.reconnectJitter", Units::duration, ServerConfig.Builder::reconnectJitter)));
 

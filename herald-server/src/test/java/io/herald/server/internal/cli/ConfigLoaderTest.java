@@ -33,7 +33,6 @@ class ConfigLoaderTest {
             drainTimeout: 15s
             limits: {maxMessageSize: 32KiB, maxRequestSize: 2MiB, maxConnections: 500}
             compression: {enabled: false, threshold: 2KiB}
-            clientPublish: true
             shutdown: {reconnectAfter: 250ms, reconnectJitter: 1s}
             log:
               level: warn
@@ -89,7 +88,6 @@ class ConfigLoaderTest {
         assertThat(s.maxConnections()).isEqualTo(500);
         assertThat(s.compression()).isFalse();
         assertThat(s.compressionThreshold()).isEqualTo(2048);
-        assertThat(s.clientPublish()).isTrue();
         assertThat(s.reconnectAfter()).isEqualTo(Duration.ofMillis(250));
         assertThat(s.reconnectJitter()).isEqualTo(Duration.ofSeconds(1));
 
@@ -196,7 +194,6 @@ class ConfigLoaderTest {
                 Map.entry("HERALD_LIMITS_MAX_CONNECTIONS", "10"),
                 Map.entry("HERALD_COMPRESSION_ENABLED", "FALSE"),
                 Map.entry("HERALD_COMPRESSION_THRESHOLD", "512B"),
-                Map.entry("HERALD_CLIENT_PUBLISH", "true"),
                 Map.entry("HERALD_SHUTDOWN_RECONNECT_AFTER", "0"),
                 Map.entry("HERALD_SHUTDOWN_RECONNECT_JITTER", "2s"),
                 Map.entry("HERALD_LOG_LEVEL", "DEBUG"),
@@ -220,7 +217,6 @@ class ConfigLoaderTest {
         assertThat(s.maxConnections()).isEqualTo(10);
         assertThat(s.compression()).isFalse();
         assertThat(s.compressionThreshold()).isEqualTo(512);
-        assertThat(s.clientPublish()).isTrue();
         assertThat(s.reconnectAfter()).isZero();
         assertThat(s.reconnectJitter()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.logLevel()).isEqualTo("debug");
