@@ -18,6 +18,12 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024;
     public static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 10_000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 100;
+    public static final int DEFAULT_INBOUND_RATE = 100;
+    public static final int DEFAULT_MAX_FRAGMENTS = 128;
+    public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     public static final boolean DEFAULT_COMPRESSION = true;
     public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
     /** The earliest a client is asked to reconnect after a shutdown; the latest is this plus the jitter. */
@@ -33,6 +39,12 @@ public final class ServerConfig {
     private final int maxMessageSize;
     private final int maxRequestSize;
     private final int maxConnections;
+    private final int maxConnectionsPerIp;
+    private final int maxConnectionsPerUser;
+    private final int inboundRate;
+    private final int maxFragments;
+    private final int maxHeaderSize;
+    private final Duration handshakeTimeout;
     private final boolean compression;
     private final int compressionThreshold;
     private final Duration reconnectAfter;
@@ -49,6 +61,12 @@ public final class ServerConfig {
         maxMessageSize = b.maxMessageSize;
         maxRequestSize = b.maxRequestSize;
         maxConnections = b.maxConnections;
+        maxConnectionsPerIp = b.maxConnectionsPerIp;
+        maxConnectionsPerUser = b.maxConnectionsPerUser;
+        inboundRate = b.inboundRate;
+        maxFragments = b.maxFragments;
+        maxHeaderSize = b.maxHeaderSize;
+        handshakeTimeout = b.handshakeTimeout;
         compression = b.compression;
         compressionThreshold = b.compressionThreshold;
         reconnectAfter = b.reconnectAfter;
@@ -71,6 +89,12 @@ public final class ServerConfig {
         b.maxMessageSize = maxMessageSize;
         b.maxRequestSize = maxRequestSize;
         b.maxConnections = maxConnections;
+        b.maxConnectionsPerIp = maxConnectionsPerIp;
+        b.maxConnectionsPerUser = maxConnectionsPerUser;
+        b.inboundRate = inboundRate;
+        b.maxFragments = maxFragments;
+        b.maxHeaderSize = maxHeaderSize;
+        b.handshakeTimeout = handshakeTimeout;
         b.compression = compression;
         b.compressionThreshold = compressionThreshold;
         b.reconnectAfter = reconnectAfter;
@@ -124,6 +148,36 @@ public final class ServerConfig {
         return maxConnections;
     }
 
+    /** Most WebSocket connections from one IP address; more are refused with 503 (default 10,000). */
+    public int maxConnectionsPerIp() {
+        return maxConnectionsPerIp;
+    }
+
+    /** Most connections of one token subject; more close with 1013 (default 100). */
+    public int maxConnectionsPerUser() {
+        return maxConnectionsPerUser;
+    }
+
+    /** Client frames per second one connection may send; beyond, commands are answered {@code rate_limited}, and a client that keeps going is closed with 1008 (default 100). */
+    public int inboundRate() {
+        return inboundRate;
+    }
+
+    /** Most frames one fragmented message may span; more closes with 1009 (default 128). */
+    public int maxFragments() {
+        return maxFragments;
+    }
+
+    /** Largest HTTP header block in bytes; larger is answered 431 (default 8 KiB). */
+    public int maxHeaderSize() {
+        return maxHeaderSize;
+    }
+
+    /** How long a client has to send a complete HTTP request or upgrade (slowloris guard, default 10 s). */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
     /** Whether permessage-deflate is negotiated when the client offers it (default on). */
     public boolean compression() {
         return compression;
@@ -155,6 +209,9 @@ public final class ServerConfig {
                 + ", heartbeatInterval=" + heartbeatInterval + ", heartbeatTimeout=" + heartbeatTimeout
                 + ", drainTimeout=" + drainTimeout + ", maxMessageSize=" + maxMessageSize
                 + ", maxRequestSize=" + maxRequestSize + ", maxConnections=" + maxConnections
+                + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxConnectionsPerUser=" + maxConnectionsPerUser
+                + ", inboundRate=" + inboundRate + ", maxFragments=" + maxFragments + ", maxHeaderSize=" + maxHeaderSize
+                + ", handshakeTimeout=" + handshakeTimeout
                 + ", compression=" + compression + ", compressionThreshold=" + compressionThreshold
                 + ", reconnectAfter=" + reconnectAfter
                 + ", reconnectJitter=" + reconnectJitter + ", auth=" + auth + '}';
@@ -171,6 +228,12 @@ public final class ServerConfig {
         private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         private int maxRequestSize = DEFAULT_MAX_REQUEST_SIZE;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+        private int maxConnectionsPerUser = DEFAULT_MAX_CONNECTIONS_PER_USER;
+        private int inboundRate = DEFAULT_INBOUND_RATE;
+        private int maxFragments = DEFAULT_MAX_FRAGMENTS;
+        private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private boolean compression = DEFAULT_COMPRESSION;
         private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
         private Duration reconnectAfter = DEFAULT_RECONNECT_AFTER;
@@ -222,6 +285,36 @@ public final class ServerConfig {
 
         public Builder maxConnections(int v) {
             maxConnections = v;
+            return this;
+        }
+
+        public Builder maxConnectionsPerIp(int v) {
+            maxConnectionsPerIp = v;
+            return this;
+        }
+
+        public Builder maxConnectionsPerUser(int v) {
+            maxConnectionsPerUser = v;
+            return this;
+        }
+
+        public Builder inboundRate(int v) {
+            inboundRate = v;
+            return this;
+        }
+
+        public Builder maxFragments(int v) {
+            maxFragments = v;
+            return this;
+        }
+
+        public Builder maxHeaderSize(int v) {
+            maxHeaderSize = v;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration v) {
+            handshakeTimeout = v;
             return this;
         }
 
@@ -279,6 +372,12 @@ public final class ServerConfig {
             range("limits.maxMessageSize", maxMessageSize, 128, 64 * 1024 * 1024);
             range("limits.maxRequestSize", maxRequestSize, 1024, 256 * 1024 * 1024);
             range("limits.maxConnections", maxConnections, 1, 10_000_000);
+            range("limits.maxConnectionsPerIp", maxConnectionsPerIp, 1, 10000000);
+            range("limits.maxConnectionsPerUser", maxConnectionsPerUser, 1, 10000000);
+            range("limits.inboundRate", inboundRate, 1, 1000000);
+            range("limits.maxFragments", maxFragments, 1, 100000);
+            range("limits.maxHeaderSize", maxHeaderSize, 1024, 1048576);
+            positive("limits.handshakeTimeout", handshakeTimeout);
             range("compression.threshold", compressionThreshold, 0, Integer.MAX_VALUE);
             if (reconnectAfter == null || reconnectAfter.isNegative()) {
                 throw new IllegalArgumentException("shutdown.reconnectAfter must not be negative");

@@ -148,6 +148,16 @@ class BadInputTest {
     }
 
     @Test
+    void deflateBombClosesWith1009() {
+        try (TestClient c = TestClient.connect(server.port(), "/ws", new io.netty.handler.codec.http.DefaultHttpHeaders(), true)) {
+            c.expect("welcome");
+            // 8 MiB of one character deflates to a few KiB: the frame is small, the message is not
+            c.send("{\"type\":\"ping\",\"id\":\"" + "a".repeat(8 * 1024 * 1024) + "\"}");
+            assertThat(c.awaitClose()).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+        }
+    }
+
+    @Test
     void fragmentedMessageWithinLimitIsAssembled() {
         try (TestClient c = server.client("/ws")) {
             c.sendFrame(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("{\"type\":\"pi", StandardCharsets.UTF_8)));

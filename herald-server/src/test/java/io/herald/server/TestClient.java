@@ -297,6 +297,25 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
+    /** The next JSON frame (pings skipped), or null once the connection has closed and nothing is left. */
+    public JsonNode awaitFrameOrClose() {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            WebSocketFrame f = poll(20_000_000L);
+            if (f == null) {
+                if (closeCode.isDone() && frames.isEmpty()) {
+                    return null;
+                }
+                continue;
+            }
+            JsonNode node = parse(f);
+            if (node != null && !(skipPings && "ping".equals(node.path("type").asText()))) {
+                return node;
+            }
+        }
+        return fail("neither a frame nor a close within " + TIMEOUT);
+    }
+
     /** The close code the server sent (-1 for a connection dropped without one), waiting up to the timeout. */
     public int awaitClose() {
         try {

@@ -21,14 +21,51 @@ public final class ConnectionRegistry {
     public record Totals(long framesOut, long bytesOut, long messagesOut, long errors) {
     }
 
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perIp = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perUser = new ConcurrentHashMap<>();
+
     void add(WebSocketSession session) {
         open.put(session.id(), session);
         total.incrementAndGet();
+        perIp.compute(session.info().remoteIp(), (k, n) -> {
+            java.util.concurrent.atomic.AtomicInteger c = n == null ? new java.util.concurrent.atomic.AtomicInteger() : n;
+            c.incrementAndGet();
+            return c;
+        });
+    }
+
+    /** Open connections from {@code ip}. */
+    public int countForIp(String ip) {
+        java.util.concurrent.atomic.AtomicInteger n = perIp.get(ip);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Counts a connection for {@code user} unless it already has {@code max}; returns whether it was counted. */
+    boolean claimUser(String user, int max) {
+        boolean[] claimed = {false};
+        perUser.compute(user, (k, n) -> {
+            java.util.concurrent.atomic.AtomicInteger c = n == null ? new java.util.concurrent.atomic.AtomicInteger() : n;
+            if (c.get() < max) {
+                c.incrementAndGet();
+                claimed[0] = true;
+            }
+            return c.get() == 0 ? null : c;
+        });
+        return claimed[0];
+    }
+
+    void releaseUser(String user) {
+        decrement(perUser, user);
+    }
+
+    private static void decrement(ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> counts, String key) {
+        counts.computeIfPresent(key, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
     void remove(WebSocketSession session) {
         if (open.remove(session.id(), session)) {
             ConnectionInfo i = session.info();
+            decrement(perIp, i.remoteIp());
             closedFramesOut.add(i.framesOut);
             closedBytesOut.add(i.bytesOut);
             closedMessagesOut.add(i.messagesOut);

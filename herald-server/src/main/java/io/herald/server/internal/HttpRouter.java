@@ -14,6 +14,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -51,8 +53,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
+        RequestDeadline deadline = ctx.pipeline().get(RequestDeadline.class);
+        if (deadline != null) {
+            deadline.complete();
+        }
         if (!req.decoderResult().isSuccess()) {
-            HttpResponses.error(ctx, false, HttpResponseStatus.BAD_REQUEST, ErrorCode.BAD_REQUEST, "malformed HTTP request");
+            Throwable cause = req.decoderResult().cause();
+            HttpResponseStatus status = cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG : HttpResponseStatus.BAD_REQUEST;
+            server.badInput(remote(ctx), HeraldException.badRequest("malformed HTTP request: " + cause));
+            HttpResponses.error(ctx, false, status, ErrorCode.BAD_REQUEST,
+                    status == HttpResponseStatus.BAD_REQUEST ? "malformed HTTP request" : status.reasonPhrase().toLowerCase());
             return;
         }
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
@@ -148,6 +159,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     "the server is shutting down");
             return;
         }
+        String ip = remote(ctx);
+        if (server.connections().countForIp(ip) >= server.config().maxConnectionsPerIp()) {
+            server.badInput(ip, HeraldException.badRequest("too many connections from this address"));
+            HttpResponses.error(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.RATE_LIMITED,
+                    "too many connections from this address (limit " + server.config().maxConnectionsPerIp() + ")");
+            return;
+        }
         if (server.connections().active() >= server.config().maxConnections()) {
             log.warn("connection refused: {} connections open, the limit is {}", server.connections().active(),
                     server.config().maxConnections());
@@ -166,6 +184,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         WebSocketSession session = new WebSocketSession(server, ctx.channel(), info, initialChannel, token);
         ChannelPipeline p = ctx.pipeline();
         WebSocketPipeline.install(p, ctx.name(), server.config(), session);
+        if (p.get(RequestDeadline.NAME) != null) {
+            p.remove(RequestDeadline.NAME);
+        }
         try {
             handshaker.handshake(ctx.channel(), req).addListener(f -> {
                 if (f.isSuccess()) {

@@ -62,11 +62,13 @@ public final class WebSocketPipeline {
     /**
      * Adds, after the handler named {@code after}, the handlers that follow the frame codec: UTF-8
      * validation (1007; it sees decompressed text because the handshake puts any deflate decoder
-     * ahead of it), message aggregation up to {@code maxMessageSize} (1009), then {@code last}.
+     * ahead of it), at most {@code maxFragments} frames per message and aggregation up to
+     * {@code maxMessageSize} (both 1009), then {@code last}.
      */
     public static void install(ChannelPipeline p, String after, ServerConfig config, ChannelHandler last) {
         p.addAfter(after, "ws-utf8", new Utf8FrameValidator(true));
-        p.addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageSize()));
+        p.addAfter("ws-utf8", "ws-fragments", new FragmentLimiter(config.maxFragments()));
+        p.addAfter("ws-fragments", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageSize()));
         p.addAfter("ws-aggregator", "ws-session", last);
     }
 }

@@ -61,6 +61,12 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     /** Closes the connection when its token expires, or when it has not authenticated in time. */
     private ScheduledFuture<?> authDeadline;
     private long lastSeenNanos;
+    /** The user this connection counts against in the registry, or null. */
+    private String claimedUser;
+    /** Inbound token bucket (SPEC §8): tokens left, when last refilled, rejections in a row. */
+    private double rateTokens;
+    private long rateRefillNanos;
+    private int rateStrikes;
     private int closeCode = -1;
 
     WebSocketSession(ServerContext server, Channel channel, ConnectionInfo info, String initialChannel,
@@ -129,9 +135,21 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
             refuse(e);
             return;
         }
+        String user = p.user().orElse(null);
+        if (user != null && !user.equals(claimedUser)) {
+            if (!server.connections().claimUser(user, server.config().maxConnectionsPerUser())) {
+                log.warn("connection {} refused: user {} already has {} connections", id(), user,
+                        server.config().maxConnectionsPerUser());
+                server.badInput(id(), new HeraldException(ErrorCode.RATE_LIMITED, "too many connections for one user"));
+                close(CloseCodes.TRY_AGAIN_LATER, "too many connections for this user");
+                return;
+            }
+            releaseUser();
+            claimedUser = user;
+        }
         boolean first = permissions == null;
         permissions = p;
-        info.user = p.user().orElse(null);
+        info.user = user;
         if (authDeadline != null) {
             authDeadline.cancel(false);
             authDeadline = null;
@@ -189,10 +207,51 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         channel.writeAndFlush(new TextWebSocketFrame(json), channel.voidPromise());
     }
 
+    private void releaseUser() {
+        if (claimedUser != null) {
+            server.connections().releaseUser(claimedUser);
+            claimedUser = null;
+        }
+    }
+
+    /**
+     * Whether another client frame fits in the inbound rate: a token bucket of {@code inboundRate}
+     * per second with a burst of one second's worth. A client that keeps sending through a full
+     * second of rejections is abusive and closed with 1008.
+     */
+    private boolean withinRate() {
+        long now = server.clock().nanoTime();
+        int rate = server.config().inboundRate();
+        if (rateRefillNanos == 0) {
+            rateTokens = rate;
+        } else {
+            rateTokens = Math.min(rate, rateTokens + (now - rateRefillNanos) * rate / 1e9);
+        }
+        rateRefillNanos = now;
+        if (rateTokens >= 1) {
+            rateTokens -= 1;
+            rateStrikes = 0;
+            return true;
+        }
+        if (++rateStrikes > rate) {
+            log.warn("connection {}: more than {} frames rejected in a row for the rate limit; closing with 1008", id(), rate);
+            server.badInput(id(), new HeraldException(ErrorCode.RATE_LIMITED, "inbound flood"));
+            close(CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
+        } else {
+            reject(null, new HeraldException(ErrorCode.RATE_LIMITED,
+                    "too many messages: at most " + rate + " per second"));
+        }
+        return false;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (info.state == ConnectionState.DISCONNECTING && !(frame instanceof CloseWebSocketFrame)) {
             return; // closing: only the client's close frame matters now
+        }
+        if ((frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) && !withinRate()) {
+            info.bytesIn += frame.content().readableBytes();
+            return;
         }
         lastSeenNanos = server.clock().nanoTime();
         info.lastSeen = server.clock().epochMillis();
@@ -370,6 +429,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         if (authDeadline != null) {
             authDeadline.cancel(false);
         }
+        releaseUser();
         if (session != null) {
             session.close();
         }
