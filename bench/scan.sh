@@ -35,6 +35,7 @@ while [ $# -gt 0 ]; do
 done
 
 server_jar=herald-server/target/herald.jar
+export HERALD_BENCH_API_KEY="${HERALD_BENCH_API_KEY:-bench-publish-key-$(date +%s)-$$}"
 bench_jar=bench/target/herald-bench.jar
 work=$(mktemp -d "${TMPDIR:-/tmp}/herald-scan.XXXXXX")
 server_pid=""
@@ -91,7 +92,10 @@ free_port() {
 start_server() {
   local port=$1 log=$2
   shift 2
-  java ${SCAN_SERVER_JAVA_OPTS:-} -jar "$server_jar" serve --host 127.0.0.1 --port "$port" "$@" >"$log" 2>&1 &
+  # Herald refuses anonymous clients and unauthenticated publishers by default: the benchmark's
+  # clients connect anonymously and its publisher sends a publish API key.
+  HERALD_AUTH_ANONYMOUS=true HERALD_AUTH_API_KEYS_PUBLISH="$HERALD_BENCH_API_KEY" \
+    java ${SCAN_SERVER_JAVA_OPTS:-} -jar "$server_jar" serve --host 127.0.0.1 --port "$port" "$@" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 300); do
     if ! kill -0 "$server_pid" 2>/dev/null; then

@@ -28,7 +28,8 @@ import org.HdrHistogram.Histogram;
  * stall (about 2 ms per request here) rather than the server.
  *
  * <pre>
- * java -jar herald-server/target/herald.jar serve &amp;
+ * export HERALD_BENCH_API_KEY=$(openssl rand -hex 16)
+ * HERALD_AUTH_ANONYMOUS=true HERALD_AUTH_API_KEYS_PUBLISH=$HERALD_BENCH_API_KEY java -jar herald-server/target/herald.jar serve &amp;
  * java -cp bench/target/herald-bench.jar io.herald.bench.HttpPublishThroughput [host:port] [seconds]
  * </pre>
  */
@@ -41,6 +42,7 @@ public final class HttpPublishThroughput {
         String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
         int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
         String channel = "bench:http-" + System.nanoTime();
+        String apiKey = System.getenv("HERALD_BENCH_API_KEY");
 
         AtomicLong received = new AtomicLong();
         AtomicLong frames = new AtomicLong();
@@ -94,6 +96,7 @@ public final class HttpPublishThroughput {
                 byte[] body = ("{\"channel\":\"" + channel + "\",\"event\":\"tick\",\"data\":{\"n\":" + published
                         + ",\"sent\":" + System.nanoTime() + "}}").getBytes(StandardCharsets.UTF_8);
                 byte[] head = ("POST /api/publish HTTP/1.1\r\nHost: " + hostPort + "\r\nContent-Type: application/json\r\n"
+                        + (apiKey == null ? "" : "X-Api-Key: " + apiKey + "\r\n")
                         + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                 byte[] request = new byte[head.length + body.length];
                 System.arraycopy(head, 0, request, 0, head.length);

@@ -79,6 +79,10 @@ final class PublishConnection implements AutoCloseable {
         req.headers().set(HttpHeaderNames.HOST, host)
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        String apiKey = System.getenv("HERALD_BENCH_API_KEY");
+        if (apiKey != null && !apiKey.isEmpty()) {
+            req.headers().set("X-Api-Key", apiKey);
+        }
         CompletableFuture<Answer> answer = answers.expect();
         channel.writeAndFlush(req);
         try {
