@@ -109,6 +109,15 @@ public final class HeraldServer implements Transport {
         }
         log.info("Herald listening on http://{}:{} ({}, {} I/O threads); WebSocket at ws://{}:{}/ws",
                 config.host(), port(), epoll ? "epoll" : "nio", threads, config.host(), port());
+        AuthConfig auth = config.auth();
+        if (auth.jwtKey().isEmpty() && !auth.anonymous()) {
+            log.warn("no JWT key is configured and anonymous access is off: every WebSocket client will be refused."
+                    + " Set HERALD_AUTH_JWT_SECRET (e.g. $(openssl rand -hex 32)) and mint tokens with 'herald token';"
+                    + " see docs/SECURITY.md");
+        }
+        if (auth.jwtKey().isEmpty() && auth.publishApiKeys().isEmpty() && auth.adminApiKeys().isEmpty()) {
+            log.warn("no JWT key and no API key are configured: every publish and admin call will be refused");
+        }
     }
 
     /**
