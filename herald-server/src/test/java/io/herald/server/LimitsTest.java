@@ -56,7 +56,7 @@ class LimitsTest {
             for (int i = 0; i < 200 && c.isOpen(); i++) {
                 try {
                     c.send("{\"type\":\"ping\",\"id\":" + i + "}");
-                } catch (RuntimeException closed) {
+                } catch (Exception closedMeanwhile) {
                     break;
                 }
             }
