@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks of Herald and its peers (issue #6). Scenario `fanout` (shared/WORKLOADS.md):
+# N subscribers on one channel, 100-byte messages published over HTTP at rising rates until delivery
+# (< 95 %) or latency (p99 > 1 s) breaks, against each server in turn. Writes the results to
+# bench/results/fanout-<UTC timestamp>/ (git-ignored) and docs/BENCHMARKS-fanout.md + .svg.
+#
+#   bench/run.sh [fanout] [--subscribers 10000] [--processes 1] [--servers "herald-passthrough herald-defaults raw-netty node-ws spring socketio"]
+#                [--rates 1,2,3,5,7,10,14,20,30,50,70,100,200] [--step-seconds 10] [--drain-seconds 5] [--rounds 1]
+#                [--connect-rate 1000] [--port 18800] [--no-build] [--no-docs]
+#
+# The server runs on core 0 (taskset -c 0), the load generator and the publisher on core 1.
+# Environment: BENCH_SERVER_JAVA_OPTS (JVM servers), BENCH_LOADGEN_JAVA_OPTS (load generator).
+# Exit status: 0 when every server ran, 1 when one could not start or run, 2 on a usage error.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scenario=fanout
+if [ $# -gt 0 ] && [[ "$1" != --* ]]; then scenario="$1"; shift; fi
+subscribers=10000
+processes=1
+servers="herald-passthrough herald-defaults raw-netty node-ws spring socketio"
+rates="1,2,3,5,7,10,14,20,30,50,70,100,200"
+step_seconds=10
+drain_seconds=5
+rounds=1
+connect_rate=1000
+port_base=18800
+build=1
+docs=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --subscribers) subscribers="$2"; shift 2 ;;
+    --processes) processes="$2"; shift 2 ;;
+    --servers) servers="$2"; shift 2 ;;
+    --rates) rates="$2"; shift 2 ;;
+    --step-seconds) step_seconds="$2"; shift 2 ;;
+    --drain-seconds) drain_seconds="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --connect-rate) connect_rate="$2"; shift 2 ;;
+    --port) port_base="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --no-docs) docs=0; shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+done
+if [ "$scenario" != fanout ]; then
+  echo "run.sh: scenario '$scenario' is not implemented yet (only: fanout)" >&2
+  exit 2
+fi
+per_process=$(( (subscribers + processes - 1) / processes ))
+if [ "$per_process" -gt 19000 ]; then
+  echo "run.sh: $per_process connections per load generator process is above the 20,000 open files one process may hold; use --processes" >&2
+  exit 2
+fi
+if [ "$subscribers" -gt 19000 ]; then
+  echo "run.sh: $subscribers subscribers need as many sockets in the one server process (limit 20,000 open files)" >&2
+  exit 2
+fi
+
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+server_jar=herald-server/target/herald.jar
+export HERALD_BENCH_API_KEY="${HERALD_BENCH_API_KEY:-bench-publish-key-$(date +%s)-$$}"
+bench_jar=bench/target/herald-bench.jar
+spring_jar=bench/peers/spring/target/spring-peer.jar
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+results=bench/results/$scenario-$stamp
+mkdir -p "$results"
+server_java_opts=${BENCH_SERVER_JAVA_OPTS:-}
+loadgen_java_opts=${BENCH_LOADGEN_JAVA_OPTS:--Xms1g -Xmx2g}
+server_cpu="taskset -c 0"
+loadgen_cpu="taskset -c 1"
+command -v taskset >/dev/null || { server_cpu=""; loadgen_cpu=""; echo "run.sh: no taskset; nothing is pinned" >&2; }
+[ "$(nproc)" -ge 2 ] || { server_cpu=""; loadgen_cpu=""; echo "run.sh: fewer than 2 cores; nothing is pinned" >&2; }
+
+server_pid=""
+sub_pids=()
+stop_pid() { # pid: SIGTERM, then SIGKILL after 15 s
+  local pid=$1
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+}
+stop_all() {
+  for p in ${sub_pids[@]+"${sub_pids[@]}"}; do # they close their connections (1000) and exit after the stop file
+    for _ in $(seq 250); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  done
+  for p in ${sub_pids[@]+"${sub_pids[@]}"}; do stop_pid "$p"; done
+  sub_pids=()
+  stop_pid "$server_pid"
+  server_pid=""
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+needs() { case " $servers " in *" $1"*) return 0 ;; *) return 1 ;; esac; }
+if [ "$build" = 1 ]; then
+  echo "run.sh: building Herald and the load generator..." >&2
+  ./mvnw -q -B -DskipTests package >&2 || { echo "run.sh: the build failed" >&2; exit 2; }
+  if needs spring; then
+    echo "run.sh: building the Spring peer..." >&2
+    ./mvnw -q -B -DskipTests -f bench/peers/spring/pom.xml package >&2 || { echo "run.sh: the Spring peer's build failed" >&2; exit 2; }
+  fi
+  for peer in node-ws socketio; do
+    if needs "$peer"; then
+      echo "run.sh: npm ci in bench/peers/$peer..." >&2
+      (cd "bench/peers/$peer" && npm ci --no-audit --no-fund --loglevel=error >&2) || { echo "run.sh: npm ci failed for $peer" >&2; exit 2; }
+    fi
+  done
+fi
+command -v curl >/dev/null || { echo "run.sh: curl is needed to poll /health" >&2; exit 2; }
+
+free_port() {
+  local p=$1
+  for _ in $(seq 50); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+    p=$((p + 1))
+  done
+  return 1
+}
+
+# Starts server $1 on port $2 (log $3) on core 0 and waits for GET /health (at most 60 s).
+start_server() {
+  local name=$1 port=$2 log=$3
+  case "$name" in
+    # Herald refuses anonymous clients and keyless publishers by default; the peers check nothing,
+    # so the benchmark lets anonymous subscribers in and gives the publisher a key. Per-connection
+    # log lines are off (10,000 of them at the end of a step would be measured too).
+    herald-passthrough) HERALD_AUTH_ANONYMOUS=true HERALD_AUTH_API_KEYS_PUBLISH="$HERALD_BENCH_API_KEY" \
+      $server_cpu java $server_java_opts -jar "$server_jar" serve --host 127.0.0.1 --port "$port" --preset passthrough \
+      --log-level warn --set limits.maxConnectionsPerIp=100000 >"$log" 2>&1 & ;;
+    herald-defaults) HERALD_AUTH_ANONYMOUS=true HERALD_AUTH_API_KEYS_PUBLISH="$HERALD_BENCH_API_KEY" \
+      $server_cpu java $server_java_opts -jar "$server_jar" serve --host 127.0.0.1 --port "$port" \
+      --log-level warn --set limits.maxConnectionsPerIp=100000 >"$log" 2>&1 & ;;
+    raw-netty) $server_cpu java $server_java_opts -cp "$bench_jar" io.herald.bench.peers.RawNettyPeer "$port" 127.0.0.1 >"$log" 2>&1 & ;;
+    spring) $server_cpu java $server_java_opts -jar "$spring_jar" --server.port="$port" >"$log" 2>&1 & ;;
+    node-ws) $server_cpu node bench/peers/node-ws/server.js "$port" 127.0.0.1 >"$log" 2>&1 & ;;
+    socketio) $server_cpu node bench/peers/socketio/server.js "$port" 127.0.0.1 >"$log" 2>&1 & ;;
+    *) echo "run.sh: unknown server '$name'" >&2; return 1 ;;
+  esac
+  server_pid=$!
+  for _ in $(seq 600); do
+    kill -0 "$server_pid" 2>/dev/null || { server_pid=""; return 1; }
+    curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/health" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  stop_pid "$server_pid"; server_pid=""
+  return 1
+}
+
+server_args() {
+  case "$1" in
+    herald-passthrough) echo "--preset passthrough" ;;
+    herald-defaults) echo "(defaults: batch 100 ms / 50)" ;;
+    *) echo "" ;;
+  esac
+}
+
+ws_path() {
+  case "$1" in
+    socketio) echo "/socket.io/?EIO=4&transport=websocket&channel=fanout" ;;
+    *) echo "/ws/fanout" ;;
+  esac
+}
+
+order=()
+for r in $(seq "$rounds"); do
+  list=($servers)
+  if [ $((r % 2)) = 0 ]; then # alternate: A B C, then C B A, so neither end always runs first
+    rev=(); for ((i=${#list[@]}-1; i>=0; i--)); do rev+=("${list[i]}"); done; list=("${rev[@]}")
+  fi
+  for s in "${list[@]}"; do order+=("$r:$s"); done
+done
+
+n_rates=$(echo "$rates" | tr ',' '\n' | wc -l)
+run_timeout=$(( subscribers / connect_rate + 60 + 5 + drain_seconds + n_rates * (step_seconds * 3 + drain_seconds + 15) + 60 ))
+status=0
+port=$port_base
+for entry in "${order[@]}"; do
+  round=${entry%%:*}; name=${entry#*:}
+  label=$name; [ "$rounds" -gt 1 ] && label="$name#$round"
+  port=$(free_port "$port") || { echo "run.sh: no free port from $port_base" >&2; exit 2; }
+  work=$(mktemp -d "${TMPDIR:-/tmp}/herald-$scenario.XXXXXX")
+  echo "run.sh: $label: starting on 127.0.0.1:$port" >&2
+  if ! start_server "$name" "$port" "$results/$label.server.log"; then
+    echo "run.sh: $label did not start:" >&2; tail -n 20 "$results/$label.server.log" >&2
+    status=1; rm -rf "$work"; port=$((port + 1)); continue
+  fi
+  for ((i=0; i<processes; i++)); do
+    n=$per_process; [ $(( (i + 1) * per_process )) -gt "$subscribers" ] && n=$(( subscribers - i * per_process ))
+    $loadgen_cpu java $loadgen_java_opts -cp "$bench_jar" io.herald.bench.load.LoadGen subscribe \
+      --url "ws://127.0.0.1:$port$(ws_path "$name")" --connections "$n" --connect-rate "$(( connect_rate / processes ))" \
+      --dir "$work" --id "$i" --max-seconds "$run_timeout" >"$results/$label.loadgen-$i.log" 2>&1 &
+    sub_pids+=($!)
+  done
+  if ! timeout "$run_timeout" $loadgen_cpu java $loadgen_java_opts -cp "$bench_jar" io.herald.bench.load.LoadGen fanout \
+      --publish-url "http://127.0.0.1:$port/api/publish" --dir "$work" --processes "$processes" \
+      --server-pid "$server_pid" --name "$label" --server-args="$(server_args "$name")" --rates "$rates" \
+      --step-seconds "$step_seconds" --drain-seconds "$drain_seconds" --out "$results/$label.json"; then
+    echo "run.sh: $label: the run failed" >&2; status=1
+  fi
+  stop_all
+  rm -rf "$work"
+  port=$((port + 1))
+  sleep 2 # let the closed sockets' TIME_WAIT and the memory settle between servers
+done
+
+machine="$results/machine.txt"
+{
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"
+  echo "memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
+  echo "kernel: $(uname -sr)"
+  echo "java: $(java -version 2>&1 | sed -n 2p)"
+  echo "node: $(node -v 2>/dev/null || echo none)"
+  echo "ws: $(node -p "require('./bench/peers/node-ws/node_modules/ws/package.json').version" 2>/dev/null || echo '?')"
+  echo "socket.io: $(node -p "require('./bench/peers/socketio/node_modules/socket.io/package.json').version" 2>/dev/null || echo '?')"
+  echo "spring boot: $(sed -n 's/.*<version>\(3[^<]*\)<\/version>.*/\1/p' bench/peers/spring/pom.xml | head -1)"
+  echo "subscribers: $subscribers in $processes load generator process(es); rates $rates msg/s; $step_seconds s per step, drain up to $drain_seconds s"
+  echo "pinning: ${server_cpu:-none} (server), ${loadgen_cpu:-none} (load generator and publisher)"
+} >"$machine"
+report_args=(report --title "fanout" --machine "$machine" --out "$results/report.md" --svg "$results/fanout.svg")
+java -cp "$bench_jar" io.herald.bench.load.LoadGen "${report_args[@]}" "$results"/*.json || status=1
+if [ "$docs" = 1 ] && [ -f "$results/report.md" ]; then
+  cp "$results/fanout.svg" docs/BENCHMARKS-fanout.svg
+  sed 's#(fanout.svg)#(BENCHMARKS-fanout.svg)#' "$results/report.md" >docs/BENCHMARKS-fanout.md
+fi
+cat "$results/report.md" 2>/dev/null || true
+echo "run.sh: results in $results" >&2
+exit $status
