@@ -148,6 +148,35 @@ class BadInputTest {
     }
 
     @Test
+    void reservedBitWithoutAnExtensionClosesWith1002() {
+        try (TestClient c = server.client("/ws")) {
+            c.sendFrame(new TextWebSocketFrame(true, 4, Unpooled.copiedBuffer("{\"type\":\"ping\"}", StandardCharsets.UTF_8)));
+            assertThat(c.awaitClose()).isEqualTo(CloseCodes.PROTOCOL_ERROR);
+        }
+    }
+
+    @Test
+    void reservedBitTheDeflateExtensionDoesNotDefineClosesWith1002() {
+        try (TestClient c = TestClient.connect(server.port(), "/ws", new io.netty.handler.codec.http.DefaultHttpHeaders(), true)) {
+            c.expect("welcome");
+            c.sendFrame(new TextWebSocketFrame(true, 2, Unpooled.copiedBuffer("{\"type\":\"ping\"}", StandardCharsets.UTF_8)));
+            assertThat(c.awaitClose()).isEqualTo(CloseCodes.PROTOCOL_ERROR);
+        }
+    }
+
+    @Test
+    void clientLeavingInTheMiddleOfAMessageIsNoInternalError() {
+        TestClient c = server.client("/ws");
+        c.sendFrame(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("{\"type\":", StandardCharsets.UTF_8)));
+        int before = server.server.connectionCount();
+        c.abort();
+        org.awaitility.Awaitility.await().until(() -> server.server.connectionCount() < before);
+        PrometheusText metrics = new PrometheusText(server.get("/metrics").body());
+        assertThat(metrics.value("herald_connections_closed_total{code=\"1011\"}")).isZero();
+        assertThat(metrics.value("herald_errors_total{code=\"internal\"}")).isZero();
+    }
+
+    @Test
     void deflateBombClosesWith1009() {
         try (TestClient c = TestClient.connect(server.port(), "/ws", new io.netty.handler.codec.http.DefaultHttpHeaders(), true)) {
             c.expect("welcome");

@@ -38,7 +38,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ServerContext server;
     private final HttpApi api;
     private final AdminApi admin;
+    /** For clients that offer permessage-deflate, and for those that do not (reserved bits fail). */
     private final WebSocketDecoderConfig decoderConfig;
+    private final WebSocketDecoderConfig plainDecoderConfig;
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
 
@@ -46,7 +48,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.server = server;
         this.api = new HttpApi(server);
         this.admin = new AdminApi(server);
-        this.decoderConfig = WebSocketPipeline.decoderConfig(server.config());
+        this.decoderConfig = WebSocketPipeline.decoderConfig(server.config(), true);
+        this.plainDecoderConfig = WebSocketPipeline.decoderConfig(server.config(), false);
         this.idPrefix = Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";
     }
 
@@ -174,7 +177,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoderConfig).newHandshaker(req);
+        boolean deflateOffered = req.headers().containsValue(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, "permessage-deflate", true)
+                || req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, "").contains("permessage-deflate");
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null,
+                deflateOffered ? decoderConfig : plainDecoderConfig).newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;

@@ -23,11 +23,16 @@ public final class WebSocketPipeline {
     private WebSocketPipeline() {
     }
 
-    /** Frame decoding limits: frames over {@code maxMessageSize} close with 1009, violations with 1002. */
-    public static WebSocketDecoderConfig decoderConfig(ServerConfig config) {
+    /**
+     * Frame decoding limits: frames over {@code maxMessageSize} close with 1009, violations with
+     * 1002. Reserved bits are let through the decoder only when permessage-deflate may be
+     * negotiated ({@code deflateOffered}); {@link FrameGuard} then fails any the deflate decoder
+     * did not consume.
+     */
+    public static WebSocketDecoderConfig decoderConfig(ServerConfig config, boolean deflateOffered) {
         return WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxMessageSize())
-                .allowExtensions(true)
+                .allowExtensions(deflateOffered && config.compression())
                 .closeOnProtocolViolation(true)
                 .withUTF8Validator(false) // added by install(), after the deflate decoder
                 .build();
@@ -67,8 +72,8 @@ public final class WebSocketPipeline {
      */
     public static void install(ChannelPipeline p, String after, ServerConfig config, ChannelHandler last) {
         p.addAfter(after, "ws-utf8", new Utf8FrameValidator(true));
-        p.addAfter("ws-utf8", "ws-fragments", new FragmentLimiter(config.maxFragments()));
-        p.addAfter("ws-fragments", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageSize()));
+        p.addAfter("ws-utf8", "ws-guard", new FrameGuard(config.maxFragments()));
+        p.addAfter("ws-guard", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageSize()));
         p.addAfter("ws-aggregator", "ws-session", last);
     }
 }

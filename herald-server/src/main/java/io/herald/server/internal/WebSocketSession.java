@@ -20,6 +20,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -448,6 +449,17 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof PrematureChannelClosureException) {
+            // the client went away in the middle of a fragmented message: an ordinary disconnect
+            log.debug("connection {}: closed in the middle of a message", id());
+            return;
+        }
+        if (cause instanceof FrameGuard.Violation v) {
+            info.recordError("protocol: " + v.getMessage());
+            server.badInput(id(), HeraldException.badRequest(v.getMessage()));
+            close(v.code, v.getMessage());
+            return;
+        }
         if (cause instanceof TooLongFrameException) {
             info.recordError("too_large: " + cause.getMessage());
             server.badInput(id(), HeraldException.tooLarge(cause.getMessage()));
