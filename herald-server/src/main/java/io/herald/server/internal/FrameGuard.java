@@ -4,9 +4,11 @@ import io.herald.CloseCodes;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.util.zip.DataFormatException;
 
 /**
  * Checks frames after the frame codec and any permessage-deflate decoder, before aggregation:
@@ -15,7 +17,8 @@ import io.netty.util.ReferenceCountUtil;
  *       frames it inflated; anything else has no negotiated meaning): close 1002;
  *   <li>one fragmented message may span at most {@code maxFragments} frames, so endless tiny
  *       continuation frames cannot cost a buffer component each (the aggregator bounds the bytes):
- *       close 1009.
+ *       close 1009;
+ *   <li>a message that inflates past {@code maxMessageSize} or does not inflate: close 1009 or 1007.
  * </ul>
  * Per connection, not shareable.
  */
@@ -50,14 +53,33 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
         }
         if (frame instanceof ContinuationWebSocketFrame || !frame.isFinalFragment()) {
             fragments = frame instanceof ContinuationWebSocketFrame ? fragments + 1 : 1;
-            if (frame.isFinalFragment()) {
+            if (fragments > maxFragments) {
                 fragments = 0;
-            } else if (fragments > maxFragments) {
                 ReferenceCountUtil.release(msg);
                 ctx.fireExceptionCaught(new TooLongFrameException("a message of more than " + maxFragments + " fragments"));
                 return;
             }
+            if (frame.isFinalFragment()) {
+                fragments = 0;
+            }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * The deflate decoder reports a message that inflates past {@code maxMessageSize} (1009) or does
+     * not inflate (1007) as a {@link DecompressionException}: turn it into a violation the session
+     * closes with, instead of an internal error.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecompressionException) {
+            boolean corrupt = cause.getCause() instanceof DataFormatException;
+            ctx.fireExceptionCaught(corrupt
+                    ? new Violation(CloseCodes.INVALID_PAYLOAD, "compressed data is corrupt")
+                    : new Violation(CloseCodes.MESSAGE_TOO_BIG, "message too big once inflated"));
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
     }
 }

@@ -60,7 +60,9 @@ public final class WebSocketPipeline {
                 return WebSocketExtensionFilter.NEVER_SKIP;
             }
         };
-        return new WebSocketServerExtensionHandler(new PerMessageDeflateServerExtensionHandshaker(COMPRESSION_LEVEL, true,
+        // allowServerWindowSize false: an offer with server_max_window_bits is declined (RFC 7692 §7.1.2.1),
+        // since the JDK's Deflater has only a 15-bit window and Netty would need jzlib for a smaller one
+        return new WebSocketServerExtensionHandler(new PerMessageDeflateServerExtensionHandshaker(COMPRESSION_LEVEL, false,
                 WINDOW_BITS, false, false, filters, config.maxMessageSize()));
     }
 
@@ -71,9 +73,9 @@ public final class WebSocketPipeline {
      * {@code maxMessageSize} (both 1009), then {@code last}.
      */
     public static void install(ChannelPipeline p, String after, ServerConfig config, ChannelHandler last) {
-        p.addAfter(after, "ws-utf8", new Utf8FrameValidator(true));
-        p.addAfter("ws-utf8", "ws-guard", new FrameGuard(config.maxFragments()));
-        p.addAfter("ws-guard", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageSize()));
+        p.addAfter(after, "ws-guard", new FrameGuard(config.maxFragments()));
+        p.addAfter("ws-guard", "ws-utf8", new Utf8FrameValidator(true));
+        p.addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageSize()));
         p.addAfter("ws-aggregator", "ws-session", last);
     }
 }
