@@ -80,6 +80,9 @@ public final class MemoryEngine implements Engine {
             ChannelStream stream = e.getValue();
             boolean remove;
             synchronized (stream) {
+                if (stream.removed) {
+                    continue; // a concurrent sweep or delete got here first
+                }
                 long delay = context.config().optionsFor(e.getKey()).cleanupDelay().toMillis();
                 remove = stream.completedAt > 0 ? now - stream.completedAt >= delay
                         : now - stream.lastActive >= delay && !context.sink().hasSubscribers(e.getKey());

@@ -177,8 +177,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
-        boolean deflateOffered = req.headers().containsValue(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, "permessage-deflate", true)
-                || req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, "").contains("permessage-deflate");
+        boolean deflateOffered = WebSocketPipeline.deflateOffered(req);
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null,
                 deflateOffered ? decoderConfig : plainDecoderConfig).newHandshaker(req);
         if (handshaker == null) {

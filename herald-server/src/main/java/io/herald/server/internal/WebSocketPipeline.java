@@ -23,6 +23,12 @@ public final class WebSocketPipeline {
     private WebSocketPipeline() {
     }
 
+    /** Whether the upgrade request offers permessage-deflate, so reserved bits may be negotiated. */
+    public static boolean deflateOffered(io.netty.handler.codec.http.HttpRequest req) {
+        return req.headers().get(io.netty.handler.codec.http.HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, "")
+                .toLowerCase(java.util.Locale.ROOT).contains("permessage-deflate");
+    }
+
     /**
      * Frame decoding limits: frames over {@code maxMessageSize} close with 1009, violations with
      * 1002. Reserved bits are let through the decoder only when permessage-deflate may be

@@ -162,9 +162,7 @@ public final class AutobahnEchoServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
             // as HttpRouter.upgrade: reserved bits pass the frame decoder only if deflate may be negotiated
-            boolean deflateOffered = req.headers().containsValue(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
-                    "permessage-deflate", true)
-                    || req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, "").contains("permessage-deflate");
+            boolean deflateOffered = WebSocketPipeline.deflateOffered(req);
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null,
                     WebSocketPipeline.decoderConfig(config, deflateOffered)).newHandshaker(req);
             if (handshaker == null) {
