@@ -6,7 +6,7 @@
 #
 #   bench/run.sh [fanout] [--subscribers 10000] [--processes 1] [--servers "herald-passthrough herald-defaults raw-netty node-ws spring socketio"]
 #                [--rates 1,2,3,5,7,10,14,20,30,50,70,100,200] [--step-seconds 10] [--drain-seconds 5] [--rounds 1]
-#                [--connect-rate 1000] [--port 18800] [--no-build] [--no-docs]
+#                [--warmup-seconds 20] [--connect-rate 1000] [--port 18800] [--no-build] [--no-docs]
 #
 # The server runs on core 0 (taskset -c 0), the load generator and the publisher on core 1.
 # Environment: BENCH_SERVER_JAVA_OPTS (JVM servers), BENCH_LOADGEN_JAVA_OPTS (load generator).
@@ -22,6 +22,7 @@ servers="herald-passthrough herald-defaults raw-netty node-ws spring socketio"
 rates="1,2,3,5,7,10,14,20,30,50,70,100,200"
 step_seconds=10
 drain_seconds=5
+warmup_seconds=20
 rounds=1
 connect_rate=1000
 port_base=18800
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
     --step-seconds) step_seconds="$2"; shift 2 ;;
     --drain-seconds) drain_seconds="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
+    --warmup-seconds) warmup_seconds="$2"; shift 2 ;;
     --connect-rate) connect_rate="$2"; shift 2 ;;
     --port) port_base="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
@@ -176,7 +178,7 @@ for r in $(seq "$rounds"); do
 done
 
 n_rates=$(echo "$rates" | tr ',' '\n' | wc -l)
-run_timeout=$(( subscribers / connect_rate + 60 + 5 + drain_seconds + n_rates * (step_seconds * 3 + drain_seconds + 15) + 60 ))
+run_timeout=$(( subscribers / connect_rate + 60 + warmup_seconds + drain_seconds + n_rates * (step_seconds * 3 + drain_seconds + 15) + 60 ))
 status=0
 port=$port_base
 for entry in "${order[@]}"; do
@@ -199,7 +201,7 @@ for entry in "${order[@]}"; do
   if ! timeout "$run_timeout" $loadgen_cpu java $loadgen_java_opts -cp "$bench_jar" io.herald.bench.load.LoadGen fanout \
       --publish-url "http://127.0.0.1:$port/api/publish" --dir "$work" --processes "$processes" \
       --server-pid "$server_pid" --name "$label" --server-args="$(server_args "$name")" --rates "$rates" \
-      --step-seconds "$step_seconds" --drain-seconds "$drain_seconds" --out "$results/$label.json"; then
+      --step-seconds "$step_seconds" --drain-seconds "$drain_seconds" --warmup-seconds "$warmup_seconds" --out "$results/$label.json"; then
     echo "run.sh: $label: the run failed" >&2; status=1
   fi
   stop_all

@@ -23,6 +23,16 @@ public interface Outlet {
     void write(ByteBuf frame, int messages);
 
     /**
+     * Sends a frame that goes to many outlets in a row (a channel's fan-out). Unlike
+     * {@link #write(ByteBuf, int)} this does not take ownership: the outlet keeps a
+     * {@code retainedDuplicate()} of the buffer it sends. The default sends {@link SharedFrame#text()};
+     * a transport that can send the same wire bytes to every client overrides it.
+     */
+    default void write(SharedFrame frame, int messages) {
+        write(frame.text().retainedDuplicate(), messages);
+    }
+
+    /**
      * Whether the connection takes more frames now. While it does not, the core keeps the
      * client's messages in a bounded backlog and waits for {@link ClientSession#writable()}.
      */

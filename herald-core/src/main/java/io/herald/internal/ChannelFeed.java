@@ -2,7 +2,7 @@ package io.herald.internal;
 
 import io.herald.HeraldClock;
 import io.herald.NamespaceOptions;
-import io.netty.buffer.ByteBuf;
+import io.herald.SharedFrame;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -65,7 +65,7 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
         for (Encoded m : frame) {
             stats.metrics().recordLatency(now - m.publication().ts());
         }
-        ByteBuf shared = null;
+        SharedFrame shared = null;
         long written = 0;
         try {
             for (Subscription s : members) {
@@ -78,9 +78,9 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
                     session.enqueue(s, mine, options);
                 } else if (mine == frame) {
                     if (shared == null) {
-                        shared = Frames.frame(ByteBufAllocator.DEFAULT, channel, frame);
+                        shared = new SharedFrame(ByteBufAllocator.DEFAULT, Frames.frame(ByteBufAllocator.DEFAULT, channel, frame));
                     }
-                    session.write(shared.retainedDuplicate(), frame.size());
+                    session.write(shared, frame.size());
                     written += frame.size();
                 } else {
                     session.write(Frames.frame(ByteBufAllocator.DEFAULT, channel, mine), mine.size());

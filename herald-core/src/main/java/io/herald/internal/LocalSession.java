@@ -4,6 +4,7 @@ import io.herald.ClientSession;
 import io.herald.CloseCodes;
 import io.herald.NamespaceOptions;
 import io.herald.Outlet;
+import io.herald.SharedFrame;
 import io.herald.StreamPosition;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -47,6 +48,13 @@ final class LocalSession implements ClientSession {
         if (closed) {
             frame.release();
         } else {
+            outlet.write(frame, messages);
+        }
+    }
+
+    /** Writes a frame shared with other sessions; the caller keeps ownership of it. */
+    void write(SharedFrame frame, int messages) {
+        if (!closed) {
             outlet.write(frame, messages);
         }
     }

@@ -3,6 +3,7 @@ package io.herald.server.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.ErrorCode;
+import io.herald.SharedFrame;
 import io.herald.StreamPosition;
 import io.herald.internal.Json;
 import io.netty.buffer.ByteBuf;
@@ -18,6 +19,25 @@ final class ServerFrames {
 
     private ServerFrames() {
     }
+
+    /**
+     * A JSON text as a whole, unmasked WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, 7-, 16- or
+     * 64-bit length): what Netty's frame encoder would write, made once for a fan-out.
+     */
+    static final SharedFrame.WireFormat WEBSOCKET_TEXT = (alloc, text) -> {
+        int length = text.readableBytes();
+        int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+        ByteBuf out = alloc.directBuffer(header + length);
+        out.writeByte(0x81);
+        if (length < 126) {
+            out.writeByte(length);
+        } else if (length <= 0xFFFF) {
+            out.writeByte(126).writeShort(length);
+        } else {
+            out.writeByte(127).writeLong(length);
+        }
+        return out.writeBytes(text, text.readerIndex(), length);
+    };
 
     /** {@code {"type":"ping"}}: shared, never released. */
     static ByteBuf ping() {

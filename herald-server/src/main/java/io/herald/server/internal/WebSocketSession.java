@@ -8,6 +8,7 @@ import io.herald.ErrorCode;
 import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.Outlet;
+import io.herald.SharedFrame;
 import io.herald.StreamPosition;
 import io.herald.server.ConnectionStats;
 import io.herald.server.internal.auth.Permissions;
@@ -29,6 +30,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -69,6 +71,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private long rateRefillNanos;
     private int rateStrikes;
     private int closeCode = -1;
+    /** Whether permessage-deflate was negotiated: then frames go through the compression encoder. */
+    private boolean compressed;
 
     WebSocketSession(ServerContext server, Channel channel, ConnectionInfo info, String initialChannel,
             String upgradeToken) {
@@ -111,6 +115,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
             return;
         }
         info.state = ConnectionState.CONNECTED;
+        // the extension handler adds its encoder before this listener runs (it registered first)
+        compressed = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
         session = server.herald().openSession(this);
         server.connections().add(this);
         server.metrics().opened();
@@ -186,6 +192,25 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         }
         info.messagesOut += messages;
         send(frame);
+    }
+
+    /**
+     * A fan-out frame: without compression the connection sends the frame's wire bytes, framed once
+     * for every connection, past the per-connection frame encoder.
+     */
+    @Override
+    public void write(SharedFrame frame, int messages) {
+        if (compressed) {
+            write(frame.text().retainedDuplicate(), messages);
+            return;
+        }
+        if (!channel.isActive() || info.state != ConnectionState.CONNECTED) {
+            return;
+        }
+        info.messagesOut += messages;
+        info.framesOut++;
+        info.bytesOut += frame.text().readableBytes();
+        channel.writeAndFlush(frame.wire(ServerFrames.WEBSOCKET_TEXT).retainedDuplicate(), channel.voidPromise());
     }
 
     @Override

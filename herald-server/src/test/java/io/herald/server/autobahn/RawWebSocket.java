@@ -70,6 +70,11 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Opens {@code ws://127.0.0.1:port/}, offering {@code extensions} when it is not null. */
     static RawWebSocket connect(int port, String extensions) {
+        return connect(port, "/", extensions);
+    }
+
+    /** Opens {@code ws://127.0.0.1:port<path>}, offering {@code extensions} when it is not null. */
+    static RawWebSocket connect(int port, String path, String extensions) {
         try {
             Socket socket = new Socket();
             socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
@@ -77,7 +82,7 @@ final class RawWebSocket implements AutoCloseable {
             socket.setTcpNoDelay(true);
             String key = Base64.getEncoder().encodeToString("herald-conformance".getBytes(StandardCharsets.US_ASCII));
             StringBuilder req = new StringBuilder()
-                    .append("GET / HTTP/1.1\r\nHost: 127.0.0.1:").append(port)
+                    .append("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port)
                     .append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
                     .append("Sec-WebSocket-Key: ").append(key).append("\r\n");
             if (extensions != null) {
