@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -73,6 +74,11 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private int closeCode = -1;
     /** Whether permessage-deflate was negotiated: then frames go through the compression encoder. */
     private boolean compressed;
+    /**
+     * The frame encoder's context, for fan-out frames already framed for the wire: writing there
+     * skips the handlers behind it, none of which touches outbound bytes. Null when compressed.
+     */
+    private ChannelHandlerContext wireContext;
 
     WebSocketSession(ServerContext server, Channel channel, ConnectionInfo info, String initialChannel,
             String upgradeToken) {
@@ -117,6 +123,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         info.state = ConnectionState.CONNECTED;
         // the extension handler adds its encoder before this listener runs (it registered first)
         compressed = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
+        wireContext = compressed ? null : channel.pipeline().context(WebSocketFrameEncoder.class);
         session = server.herald().openSession(this);
         server.connections().add(this);
         server.metrics().opened();
@@ -210,7 +217,13 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         info.messagesOut += messages;
         info.framesOut++;
         info.bytesOut += frame.text().readableBytes();
-        channel.writeAndFlush(frame.wire(ServerFrames.WEBSOCKET_TEXT).retainedDuplicate(), channel.voidPromise());
+        ByteBuf wire = frame.wire(ServerFrames.WEBSOCKET_TEXT).retainedDuplicate();
+        ChannelHandlerContext at = wireContext;
+        if (at != null) {
+            at.writeAndFlush(wire, at.voidPromise());
+        } else {
+            channel.writeAndFlush(wire, channel.voidPromise());
+        }
     }
 
     @Override
