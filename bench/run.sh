@@ -6,9 +6,10 @@
 #
 #   bench/run.sh [fanout] [--subscribers 10000] [--processes 1] [--servers "herald-passthrough herald-defaults raw-netty node-ws spring socketio"]
 #                [--rates 1,2,3,5,7,10,14,20,30,50,70,100,200] [--step-seconds 10] [--drain-seconds 5] [--rounds 1]
-#                [--warmup-seconds 20] [--connect-rate 1000] [--port 18800] [--no-build] [--no-docs]
+#                [--warmup-seconds 20] [--server-cpus 0] [--loadgen-cpus 1] [--connect-rate 1000] [--port 18800] [--no-build] [--no-docs]
 #
-# The server runs on core 0 (taskset -c 0), the load generator and the publisher on core 1.
+# The server runs on core 0 (taskset -c 0), the load generator and the publisher on core 1
+# (--server-cpus, --loadgen-cpus: taskset lists, e.g. 0,1 for both).
 # Environment: BENCH_SERVER_JAVA_OPTS (JVM servers), BENCH_LOADGEN_JAVA_OPTS (load generator).
 # Exit status: 0 when every server ran, 1 when one could not start or run, 2 on a usage error.
 set -euo pipefail
@@ -23,6 +24,8 @@ rates="1,2,3,5,7,10,14,20,30,50,70,100,200"
 step_seconds=10
 drain_seconds=5
 warmup_seconds=20
+server_cpus=0
+loadgen_cpus=1
 rounds=1
 connect_rate=1000
 port_base=18800
@@ -38,6 +41,8 @@ while [ $# -gt 0 ]; do
     --drain-seconds) drain_seconds="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --warmup-seconds) warmup_seconds="$2"; shift 2 ;;
+    --server-cpus) server_cpus="$2"; shift 2 ;;
+    --loadgen-cpus) loadgen_cpus="$2"; shift 2 ;;
     --connect-rate) connect_rate="$2"; shift 2 ;;
     --port) port_base="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
@@ -70,8 +75,8 @@ results=bench/results/$scenario-$stamp
 mkdir -p "$results"
 server_java_opts=${BENCH_SERVER_JAVA_OPTS:-}
 loadgen_java_opts=${BENCH_LOADGEN_JAVA_OPTS:--Xms1g -Xmx2g}
-server_cpu="taskset -c 0"
-loadgen_cpu="taskset -c 1"
+server_cpu="taskset -c $server_cpus"
+loadgen_cpu="taskset -c $loadgen_cpus"
 command -v taskset >/dev/null || { server_cpu=""; loadgen_cpu=""; echo "run.sh: no taskset; nothing is pinned" >&2; }
 [ "$(nproc)" -ge 2 ] || { server_cpu=""; loadgen_cpu=""; echo "run.sh: fewer than 2 cores; nothing is pinned" >&2; }
 

@@ -93,6 +93,12 @@ public final class Hub implements Engine.PublicationSink {
         return Set.copyOf(channels.keySet());
     }
 
+    /** {@code channel}, or the equal String the hub already keys it by, so subscribers share one. */
+    String canonicalName(String channel) {
+        ChannelSubscribers subs = channels.get(channel);
+        return subs != null ? subs.channel : channel;
+    }
+
     StreamPosition subscribe(Subscription sub) {
         ChannelNames.validate(sub.channel);
         while (true) {

@@ -9,9 +9,10 @@ import io.herald.StreamPosition;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -26,9 +27,13 @@ final class LocalSession implements ClientSession {
 
     private final Hub hub;
     private final Outlet outlet;
-    private final Map<String, Subscription> subscriptions = new HashMap<>();
-    /** An immutable copy of the subscribed channels, for readers on other threads. */
-    private volatile Set<String> channelsView = Set.of();
+    private static final Subscription[] NONE = new Subscription[0];
+
+    /**
+     * The subscriptions, copy-on-write: replaced on the loop, read anywhere. An array rather than a
+     * map because a connection has few (most one) and an idle connection's bytes add up.
+     */
+    private volatile Subscription[] subscriptions = NONE;
     private boolean closed;
 
     LocalSession(Hub hub, Outlet outlet) {
@@ -93,7 +98,7 @@ final class LocalSession implements ClientSession {
         if (closed) {
             return;
         }
-        for (Subscription sub : subscriptions.values()) {
+        for (Subscription sub : subscriptions) {
             if (sub.backlog != null) {
                 drain(sub, hub.options(sub.channel).batchMaxSize());
             }
@@ -125,11 +130,10 @@ final class LocalSession implements ClientSession {
 
     /** The hub ended {@code sub} (its channel was deleted): forget it and tell the client. */
     void evicted(Subscription sub, String reason) {
-        if (closed || subscriptions.get(sub.channel) != sub) {
+        if (closed || find(sub.channel) != sub) {
             return;
         }
-        subscriptions.remove(sub.channel);
-        channelsView = Set.copyOf(subscriptions.keySet());
+        remove(sub.channel);
         outlet.write(Frames.unsubscribed(ByteBufAllocator.DEFAULT, sub.channel, reason), 0);
     }
 
@@ -138,31 +142,63 @@ final class LocalSession implements ClientSession {
         if (closed) {
             throw new IllegalStateException("session is closed");
         }
-        Subscription previous = subscriptions.remove(channel);
+        Subscription previous = remove(channel);
         if (previous != null) {
             hub.unsubscribe(previous);
         }
-        Subscription sub = new Subscription(channel, this, events.filter(e -> !e.isEmpty()).map(Set::copyOf).orElse(null));
+        // the channel's name as the hub already holds it, so its subscribers share one String
+        Subscription sub = new Subscription(hub.canonicalName(channel), this,
+                events.filter(e -> !e.isEmpty()).map(Set::copyOf).orElse(null));
         StreamPosition position = hub.subscribe(sub);
-        subscriptions.put(channel, sub);
-        channelsView = Set.copyOf(subscriptions.keySet());
+        Subscription[] old = subscriptions;
+        Subscription[] next = Arrays.copyOf(old, old.length + 1);
+        next[old.length] = sub;
+        subscriptions = next;
         return position;
     }
 
     @Override
     public boolean unsubscribe(String channel) {
-        Subscription sub = subscriptions.remove(channel);
+        Subscription sub = remove(channel);
         if (sub == null) {
             return false;
         }
         hub.unsubscribe(sub);
-        channelsView = Set.copyOf(subscriptions.keySet());
         return true;
     }
 
     @Override
     public Set<String> channels() {
-        return channelsView;
+        Subscription[] subs = subscriptions;
+        Set<String> names = new LinkedHashSet<>(subs.length * 2);
+        for (Subscription sub : subs) {
+            names.add(sub.channel);
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
+    private Subscription find(String channel) {
+        for (Subscription sub : subscriptions) {
+            if (sub.channel.equals(channel)) {
+                return sub;
+            }
+        }
+        return null;
+    }
+
+    /** Removes and returns the subscription to {@code channel}, or null. */
+    private Subscription remove(String channel) {
+        Subscription[] old = subscriptions;
+        for (int i = 0; i < old.length; i++) {
+            if (old[i].channel.equals(channel)) {
+                Subscription[] next = old.length == 1 ? NONE : new Subscription[old.length - 1];
+                System.arraycopy(old, 0, next, 0, i);
+                System.arraycopy(old, i + 1, next, i, old.length - i - 1);
+                subscriptions = next;
+                return old[i];
+            }
+        }
+        return null;
     }
 
     @Override
@@ -171,10 +207,9 @@ final class LocalSession implements ClientSession {
             return;
         }
         closed = true;
-        for (Subscription sub : subscriptions.values()) {
+        for (Subscription sub : subscriptions) {
             hub.unsubscribe(sub);
         }
-        subscriptions.clear();
-        channelsView = Set.of();
+        subscriptions = NONE;
     }
 }

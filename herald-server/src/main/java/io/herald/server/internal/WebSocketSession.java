@@ -54,7 +54,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private final ServerContext server;
     private final Channel channel;
     private final ConnectionInfo info;
-    private final String initialChannel;
+    /** The channel of {@code /ws/{channel}}, until it is subscribed (then null: the hub holds the name). */
+    private String initialChannel;
     private final long connectedNanos;
     /** The token from {@code ?token=} or {@code Authorization: Bearer}, or null. */
     private final String upgradeToken;
@@ -176,8 +177,10 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         send(ServerFrames.welcome(channel.alloc(), id, id(), server.config().heartbeatInterval().toMillis(),
                 server.config().heartbeatTimeout().toMillis(), ServerContext.SERVER_NAME));
         if (first && initialChannel != null) {
+            String ch = initialChannel;
+            initialChannel = null;
             try {
-                subscribe(null, initialChannel, Optional.empty(), null);
+                subscribe(null, ch, Optional.empty(), null);
             } catch (HeraldException e) {
                 reject(null, e);
             }
