@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# Side-by-side benchmarks of Herald and its peers (issue #6). Scenario `fanout` (shared/WORKLOADS.md):
-# N subscribers on one channel, 100-byte messages published over HTTP at rising rates until delivery
-# (< 95 %) or latency (p99 > 1 s) breaks, against each server in turn. Writes the results to
-# bench/results/fanout-<UTC timestamp>/ (git-ignored) and docs/BENCHMARKS-fanout.md + .svg.
+# Side-by-side benchmarks of Herald and its peers (issue #6), one scenario per run:
 #
-#   bench/run.sh [fanout] [--subscribers 10000] [--processes 1] [--servers "herald-passthrough herald-defaults raw-netty node-ws spring socketio"]
-#                [--rates 1,2,3,5,7,10,14,20,30,50,70,100,200] [--step-seconds 10] [--drain-seconds 5] [--rounds 1]
-#                [--warmup-seconds 20] [--server-cpus 0] [--loadgen-cpus 1] [--connect-rate 1000] [--port 18800] [--no-build] [--no-docs]
+#   fanout    N subscribers on one channel, 100-byte messages published over HTTP at rising rates
+#             until delivery (< 95 %) or latency (p99 > 1 s) breaks, against each server in turn.
+#   channels  the same with the N subscribers spread over C channels (subscriber i on ch-<i mod C>)
+#             and message j published to ch-<j mod C>: N/C deliveries per message.
+#   idle      bench/idle.sh with the remaining arguments (idle connections).
+#   seeds     bench/scan.sh with the remaining arguments (the scan job replay: the job-progress workload).
+#
+# fanout and channels write their results to bench/results/<scenario>-<UTC timestamp>/ (git-ignored)
+# and docs/BENCHMARKS-<scenario>.md + .svg (unless --no-docs).
+#
+#   bench/run.sh [fanout|channels] [--subscribers 10000] [--processes 1]
+#                [--servers "herald-passthrough herald-defaults raw-netty node-ws spring socketio"]
+#                [--rates fanout: 1,2,3,5,7,10,14,20,30,50,70,100,200; channels: 100,200,500,1000,2000,3000,5000,7000,10000,15000,20000]
+#                [--channels 1000 (channels only)] [--publish-connections 1] [--step-seconds 10] [--drain-seconds 5]
+#                [--rounds 1] [--warmup-seconds 20] [--warmup-rate fanout: 5; channels: 100] [--server-cpus 0]
+#                [--loadgen-cpus 1] [--connect-rate 1000] [--port 18800] [--no-build] [--no-docs]
+#   bench/run.sh idle [idle.sh's options]      bench/run.sh seeds [scan.sh's options]
 #
 # The server runs on core 0 (taskset -c 0), the load generator and the publisher on core 1
 # (--server-cpus, --loadgen-cpus: taskset lists, e.g. 0,1 for both).
@@ -15,12 +26,38 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; }
+
 scenario=fanout
-if [ $# -gt 0 ] && [[ "$1" != --* ]]; then scenario="$1"; shift; fi
+if [ $# -gt 0 ] && [[ "$1" != -* ]]; then scenario="$1"; shift; fi
+case "$scenario" in
+  fanout|channels) ;;
+  idle)
+    if [ ! -f bench/idle.sh ]; then
+      echo "run.sh: scenario 'idle' runs bench/idle.sh, which is not in this checkout" >&2
+      exit 2
+    fi
+    if [ -x bench/idle.sh ]; then exec bench/idle.sh "$@"; else exec bash bench/idle.sh "$@"; fi ;;
+  seeds) exec bench/scan.sh "$@" ;;
+  *) echo "run.sh: unknown scenario '$scenario' (fanout, channels, idle or seeds; try --help)" >&2; exit 2 ;;
+esac
+
 subscribers=10000
 processes=1
 servers="herald-passthrough herald-defaults raw-netty node-ws spring socketio"
-rates="1,2,3,5,7,10,14,20,30,50,70,100,200"
+if [ "$scenario" = channels ]; then
+  rates="100,200,500,1000,2000,3000,5000,7000,10000,15000,20000"
+  warmup_rate=100
+  channels=1000
+  channel_template="ch-{c}" # {c}: the channel's number, filled in by the load generator
+else
+  rates="1,2,3,5,7,10,14,20,30,50,70,100,200"
+  warmup_rate=5
+  channels=1
+  channel_template="fanout"
+fi
+channels_given=0
+publish_connections=1
 step_seconds=10
 drain_seconds=5
 warmup_seconds=20
@@ -37,24 +74,33 @@ while [ $# -gt 0 ]; do
     --processes) processes="$2"; shift 2 ;;
     --servers) servers="$2"; shift 2 ;;
     --rates) rates="$2"; shift 2 ;;
+    --channels) channels="$2"; channels_given=1; shift 2 ;;
+    --publish-connections) publish_connections="$2"; shift 2 ;;
     --step-seconds) step_seconds="$2"; shift 2 ;;
     --drain-seconds) drain_seconds="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --warmup-seconds) warmup_seconds="$2"; shift 2 ;;
+    --warmup-rate) warmup_rate="$2"; shift 2 ;;
     --server-cpus) server_cpus="$2"; shift 2 ;;
     --loadgen-cpus) loadgen_cpus="$2"; shift 2 ;;
     --connect-rate) connect_rate="$2"; shift 2 ;;
     --port) port_base="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --no-docs) docs=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
-if [ "$scenario" != fanout ]; then
-  echo "run.sh: scenario '$scenario' is not implemented yet (only: fanout)" >&2
+if [ "$scenario" = fanout ] && [ "$channels_given" = 1 ]; then
+  echo "run.sh: fanout has one channel; --channels is for the channels scenario" >&2
   exit 2
 fi
+for v in subscribers processes channels publish_connections; do
+  if ! [[ "${!v}" =~ ^[1-9][0-9]*$ ]]; then
+    echo "run.sh: --${v//_/-} must be a whole number of at least 1, not '${!v}'" >&2
+    exit 2
+  fi
+done
 per_process=$(( (subscribers + processes - 1) / processes ))
 if [ "$per_process" -gt 19000 ]; then
   echo "run.sh: $per_process connections per load generator process is above the 20,000 open files one process may hold; use --processes" >&2
@@ -166,10 +212,11 @@ server_args() {
   esac
 }
 
+# The subscribe path of server $1; the load generator fills in {c} per connection (channels).
 ws_path() {
   case "$1" in
-    socketio) echo "/socket.io/?EIO=4&transport=websocket&channel=fanout" ;;
-    *) echo "/ws/fanout" ;;
+    socketio) echo "/socket.io/?EIO=4&transport=websocket&channel=$channel_template" ;;
+    *) echo "/ws/$channel_template" ;;
   esac
 }
 
@@ -198,13 +245,16 @@ for entry in "${order[@]}"; do
   fi
   for ((i=0; i<processes; i++)); do
     n=$per_process; [ $(( (i + 1) * per_process )) -gt "$subscribers" ] && n=$(( subscribers - i * per_process ))
+    # process i's connections have the global indexes i × per_process onwards (their channels)
     $loadgen_cpu java $loadgen_java_opts -cp "$bench_jar" io.herald.bench.load.LoadGen subscribe \
-      --url "ws://127.0.0.1:$port$(ws_path "$name")" --connections "$n" --connect-rate "$(( connect_rate / processes ))" \
+      --url "ws://127.0.0.1:$port$(ws_path "$name")" --channels "$channels" --first-index "$(( i * per_process ))" \
+      --connections "$n" --connect-rate "$(( connect_rate / processes ))" \
       --dir "$work" --id "$i" --max-seconds "$run_timeout" >"$results/$label.loadgen-$i.log" 2>&1 &
     sub_pids+=($!)
   done
-  if ! timeout "$run_timeout" $loadgen_cpu java $loadgen_java_opts -cp "$bench_jar" io.herald.bench.load.LoadGen fanout \
-      --publish-url "http://127.0.0.1:$port/api/publish" --dir "$work" --processes "$processes" \
+  if ! timeout "$run_timeout" $loadgen_cpu java $loadgen_java_opts -cp "$bench_jar" io.herald.bench.load.LoadGen "$scenario" \
+      --publish-url "http://127.0.0.1:$port/api/publish" --channel "$channel_template" --channels "$channels" \
+      --publish-connections "$publish_connections" --warmup-rate "$warmup_rate" --dir "$work" --processes "$processes" \
       --server-pid "$server_pid" --name "$label" --server-args="$(server_args "$name")" --rates "$rates" \
       --step-seconds "$step_seconds" --drain-seconds "$drain_seconds" --warmup-seconds "$warmup_seconds" --out "$results/$label.json"; then
     echo "run.sh: $label: the run failed" >&2; status=1
@@ -226,13 +276,16 @@ machine="$results/machine.txt"
   echo "socket.io: $(node -p "require('./bench/peers/socketio/node_modules/socket.io/package.json').version" 2>/dev/null || echo '?')"
   echo "spring boot: $(sed -n 's/.*<version>\(3[^<]*\)<\/version>.*/\1/p' bench/peers/spring/pom.xml | head -1)"
   echo "subscribers: $subscribers in $processes load generator process(es); rates $rates msg/s; $step_seconds s per step, drain up to $drain_seconds s"
+  if [ "$scenario" = channels ]; then
+    echo "channels: $channels ($channel_template, {c} = 0 … $((channels - 1))): subscriber i on channel i mod $channels, message j to channel j mod $channels; $publish_connections publish connection(s); warm-up $warmup_rate msg/s for $warmup_seconds s"
+  fi
   echo "pinning: ${server_cpu:-none} (server), ${loadgen_cpu:-none} (load generator and publisher)"
 } >"$machine"
-report_args=(report --title "fanout" --machine "$machine" --out "$results/report.md" --svg "$results/fanout.svg")
+report_args=(report --scenario "$scenario" --machine "$machine" --out "$results/report.md" --svg "$results/$scenario.svg")
 java -cp "$bench_jar" io.herald.bench.load.LoadGen "${report_args[@]}" "$results"/*.json || status=1
 if [ "$docs" = 1 ] && [ -f "$results/report.md" ]; then
-  cp "$results/fanout.svg" docs/BENCHMARKS-fanout.svg
-  sed 's#(fanout.svg)#(BENCHMARKS-fanout.svg)#' "$results/report.md" >docs/BENCHMARKS-fanout.md
+  cp "$results/$scenario.svg" "docs/BENCHMARKS-$scenario.svg"
+  sed "s#($scenario.svg)#(BENCHMARKS-$scenario.svg)#" "$results/report.md" >"docs/BENCHMARKS-$scenario.md"
 fi
 cat "$results/report.md" 2>/dev/null || true
 echo "run.sh: results in $results" >&2

@@ -12,11 +12,12 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * {@code loadgen report}: the Markdown report and SVG chart of a {@code fanout} run, from the
- * drivers' JSON results (files, or directories holding them).
+ * {@code loadgen report}: the Markdown report and SVG chart of a {@code fanout} or
+ * {@code channels} run, from the drivers' JSON results (files, or directories holding them);
+ * results of other scenarios are left out.
  *
  * <pre>
- * report --title fanout --machine machine.txt --out report.md --svg fanout.svg results/*.json
+ * report --scenario fanout --machine machine.txt --out report.md --svg fanout.svg results/*.json
  * </pre>
  */
 final class FanoutReport {
@@ -40,13 +41,14 @@ final class FanoutReport {
             }
         }
         Options o = new Options(opts);
+        String scenario = o.string("scenario", o.string("title", "fanout"));
         List<ServerRun> runs = new ArrayList<>();
         for (String f : files) {
             Path p = Path.of(f);
             try (Stream<Path> s = Files.isDirectory(p) ? Files.list(p) : Stream.of(p)) {
                 for (Path json : s.filter(x -> x.toString().endsWith(".json")).sorted().toList()) {
                     JsonNode n = ProcessFiles.JSON.readTree(json.toFile());
-                    if ("fanout".equals(n.path("scenario").asText())) {
+                    if (scenario.equals(n.path("scenario").asText())) {
                         runs.add(ServerRun.of(n));
                     }
                 }
@@ -54,10 +56,18 @@ final class FanoutReport {
         }
         runs.sort(Comparator.comparingInt((ServerRun r) -> rank(r.name())).thenComparing(ServerRun::name));
         String machine = o.string("machine", "").isEmpty() ? "" : Files.readString(Path.of(o.string("machine", "")));
-        Path svg = Path.of(o.string("svg", "fanout.svg"));
-        Files.writeString(svg, SvgChart.render("fanout: " + runs.stream().mapToLong(ServerRun::open).max().orElse(0)
-                + " subscribers, 100-byte messages", runs.stream().map(ServerRun::series).toList()));
-        Files.writeString(Path.of(o.required("out")), FanoutMarkdown.render(runs, machine, svg.getFileName().toString()));
+        Path svg = Path.of(o.string("svg", scenario + ".svg"));
+        long subscribers = runs.stream().mapToLong(ServerRun::open).max().orElse(0);
+        int channels = channels(runs);
+        Files.writeString(svg, SvgChart.render(scenario + ": " + subscribers + " subscribers"
+                + (channels > 1 ? " over " + channels + " channels" : "") + ", 100-byte messages",
+                runs.stream().map(ServerRun::series).toList()));
+        Files.writeString(Path.of(o.required("out")), FanoutMarkdown.render(scenario, runs, machine, svg.getFileName().toString()));
+    }
+
+    /** The channels the runs spread their subscribers over (the most, should they differ). */
+    static int channels(List<ServerRun> runs) {
+        return runs.stream().mapToInt(ServerRun::channels).max().orElse(1);
     }
 
     private static int rank(String name) {
@@ -68,7 +78,8 @@ final class FanoutReport {
 
     /** One server's result: its judged steps (warm-up left out) and the connection counts. */
     record ServerRun(String name, String args, long requested, long open, long failed, double connectSeconds,
-                     long clockSkewMicros, long closedAfterOpen, String error, List<JsonNode> steps) {
+                     long clockSkewMicros, long closedAfterOpen, String error, List<JsonNode> steps,
+                     String channel, int channels, int publishConnections, long subscribersPerChannelMin, long subscribersPerChannelMax) {
         static ServerRun of(JsonNode n) {
             List<JsonNode> steps = new ArrayList<>();
             n.path("steps").forEach(s -> {
@@ -78,7 +89,10 @@ final class FanoutReport {
             });
             return new ServerRun(n.path("server").asText(), n.path("serverArgs").asText(), n.path("requested").asLong(),
                     n.path("open").asLong(), n.path("failed").asLong(), n.path("connectSeconds").asDouble(),
-                    n.path("clockSkewMicros").asLong(), n.path("closedAfterOpen").asLong(), n.path("error").asText(""), steps);
+                    n.path("clockSkewMicros").asLong(), n.path("closedAfterOpen").asLong(), n.path("error").asText(""), steps,
+                    n.path("channel").asText(), n.path("channels").asInt(1), n.path("publishConnections").asInt(1),
+                    n.path("subscribersPerChannelMin").asLong(n.path("open").asLong()),
+                    n.path("subscribersPerChannelMax").asLong(n.path("open").asLong()));
         }
 
         String base() {

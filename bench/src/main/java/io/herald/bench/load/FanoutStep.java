@@ -5,19 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * One publish rate's outcome: what the publisher sent, what the subscribers received by the end
  * of the drain, and the CPU time each side used from the step's start to the end of its drain.
- * Immutable.
+ * {@code subscribers}: the connections open at the end of the drain; {@code expected}: the
+ * deliveries those owed for the messages published ({@link ChannelLayout#expected}: published ×
+ * subscribers with one channel). Immutable.
  */
-record FanoutStep(int step, double rate, PublishStep.Outcome publish, long subscribers, StepTally tally,
+record FanoutStep(int step, double rate, PublishStep.Outcome publish, long subscribers, long expected, StepTally tally,
                   double wallSeconds, long serverCpuMillis, long loadgenCpuMillis, long publisherCpuMillis,
                   long machineCpuMillis, long serverRssBytes) {
     /** Below this share of the expected deliveries, a step is not sustained. */
     static final double MIN_DELIVERY_RATIO = 0.95;
     /** Above this p99 latency, a step is not sustained. */
     static final double MAX_P99_MILLIS = 1000;
-
-    long expected() {
-        return publish.ok() * subscribers;
-    }
 
     double deliveryRatio() {
         return expected() == 0 ? 0 : (double) tally.deliveries() / expected();

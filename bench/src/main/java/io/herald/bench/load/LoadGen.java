@@ -9,7 +9,9 @@ import java.util.List;
  * <pre>
  * java -cp herald-bench.jar io.herald.bench.load.LoadGen subscribe --url ws://127.0.0.1:8080/ws/fanout --connections 10000 --dir W --id 0
  * java -cp herald-bench.jar io.herald.bench.load.LoadGen fanout --publish-url http://127.0.0.1:8080/api/publish --dir W --out r.json
- * java -cp herald-bench.jar io.herald.bench.load.LoadGen report --out docs/BENCHMARKS-fanout.md --svg docs/fanout.svg r1.json r2.json…
+ * java -cp herald-bench.jar io.herald.bench.load.LoadGen subscribe --url 'ws://127.0.0.1:8080/ws/ch-{c}' --channels 1000 --connections 10000 --dir W --id 0
+ * java -cp herald-bench.jar io.herald.bench.load.LoadGen channels --publish-url http://127.0.0.1:8080/api/publish --channels 1000 --dir W --out r.json
+ * java -cp herald-bench.jar io.herald.bench.load.LoadGen report --scenario fanout --out docs/BENCHMARKS-fanout.md --svg docs/fanout.svg r1.json r2.json…
  * </pre>
  *
  * {@code bench/run.sh} starts these processes; they are not meant to be typed by hand except to
@@ -21,13 +23,14 @@ public final class LoadGen {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: LoadGen subscribe|fanout|report [options]");
+            System.err.println("usage: LoadGen subscribe|fanout|channels|report [options]");
             System.exit(2);
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         switch (args[0]) {
             case "subscribe" -> SubscribeCommand.run(new Options(rest));
-            case "fanout" -> FanoutCommand.run(new Options(rest));
+            case "fanout" -> FanoutCommand.run(FanoutCommand.Scenario.FANOUT, new Options(rest));
+            case "channels" -> FanoutCommand.run(FanoutCommand.Scenario.CHANNELS, new Options(rest));
             case "report" -> FanoutReport.run(rest);
             default -> {
                 System.err.println("LoadGen: unknown command '" + args[0] + "'");

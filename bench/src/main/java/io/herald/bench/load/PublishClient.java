@@ -28,30 +28,66 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The publisher's HTTP/1.1 keep-alive connection: POSTs JSON bodies pipelined, so the publisher
+ * The publisher's HTTP/1.1 keep-alive connections: POSTs JSON bodies pipelined, so the publisher
  * keeps its schedule however slowly the server answers (an open loop: a slow server shows as
  * latency, not as a publisher that politely slows down). Netty with TCP_NODELAY, each request in one write, for the reason
  * {@code HttpPublishThroughput} gives: the JDK client's Nagle/delayed-ACK stall would be measured
- * instead of the server. One calling thread.
+ * instead of the server. Requests are queued by {@link #post} and written by {@link #flush}: the
+ * requests of one flush leave in one write per connection, so a publisher at thousands of
+ * requests a second pays one event loop wake-up and one system call per batch, not per request.
+ * With several connections (all on one event loop thread), requests go to them in turn. One
+ * calling thread.
  */
 final class PublishClient implements AutoCloseable {
     /** Herald's publish key (peers ignore the header); from {@code HERALD_BENCH_API_KEY}, set by run.sh. */
     private static final String API_KEY = System.getenv().getOrDefault("HERALD_BENCH_API_KEY", "");
 
     private final EventLoopGroup group;
-    private final Channel channel;
+    private final Connection[] connections;
     private final URI uri;
-    /** Requests sent and not answered yet, oldest first; touched only on the connection's event loop. */
-    private final ArrayDeque<CompletableFuture<Integer>> pending = new ArrayDeque<>();
+    private int next;
+
+    /**
+     * One connection: {@code pending}, its requests written and not answered yet, oldest first,
+     * touched only on the event loop; {@code queued}, its requests not flushed yet, touched only by
+     * the calling thread.
+     */
+    private record Connection(Channel channel, ArrayDeque<CompletableFuture<Integer>> pending, List<Queued> queued) {
+    }
+
+    private record Queued(FullHttpRequest request, CompletableFuture<Integer> answer) {
+    }
 
     PublishClient(URI uri) throws IOException, InterruptedException {
+        this(uri, 1);
+    }
+
+    PublishClient(URI uri, int connections) throws IOException, InterruptedException {
+        if (connections < 1) {
+            throw new IllegalArgumentException("at least one publish connection, not " + connections);
+        }
         this.uri = uri;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("publisher"),
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.connections = new Connection[connections];
+        try {
+            for (int i = 0; i < connections; i++) {
+                this.connections[i] = connect();
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Connection connect() throws IOException, InterruptedException {
+        ArrayDeque<CompletableFuture<Integer>> pending = new ArrayDeque<>();
         ChannelFuture f = new Bootstrap().group(group)
                 .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -71,12 +107,12 @@ final class PublishClient implements AutoCloseable {
 
                                     @Override
                                     public void channelInactive(ChannelHandlerContext ctx) {
-                                        failAll(new IOException("the server closed the connection"));
+                                        failAll(pending, new IOException("the server closed the connection"));
                                     }
 
                                     @Override
                                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                        failAll(cause);
+                                        failAll(pending, cause);
                                         ctx.close();
                                     }
                                 });
@@ -84,18 +120,24 @@ final class PublishClient implements AutoCloseable {
                 })
                 .connect(uri.getHost(), uri.getPort());
         if (!f.await(10, TimeUnit.SECONDS) || !f.isSuccess()) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot connect to " + uri, f.cause());
         }
-        this.channel = f.channel();
+        return new Connection(f.channel(), pending, new ArrayList<>());
+    }
+
+    int connections() {
+        return connections.length;
     }
 
     /**
-     * POSTs {@code body} without waiting for earlier answers (HTTP/1.1 pipelining: the server
-     * answers in order). The future completes with the HTTP status, or fails when the connection
-     * does. Call from one thread.
+     * Queues a POST of {@code body} on the next connection in turn; {@link #flush} sends it,
+     * without waiting for earlier answers (HTTP/1.1 pipelining: the server answers in order). The
+     * future completes with the HTTP status, or fails when the connection does. Call from one
+     * thread.
      */
     CompletableFuture<Integer> post(byte[] body) {
+        Connection c = connections[next];
+        next = next + 1 == connections.length ? 0 : next + 1;
         CompletableFuture<Integer> answer = new CompletableFuture<>();
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri.getRawPath(),
                 Unpooled.wrappedBuffer(body));
@@ -103,18 +145,37 @@ final class PublishClient implements AutoCloseable {
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set("X-Api-Key", API_KEY)
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        channel.eventLoop().execute(() -> {
-            if (!channel.isActive()) {
-                answer.completeExceptionally(new IOException("the publish connection is closed"));
-                return;
-            }
-            pending.add(answer);
-            channel.writeAndFlush(req);
-        });
+        c.queued().add(new Queued(req, answer));
         return answer;
     }
 
-    private void failAll(Throwable cause) {
+    /** Writes the requests queued since the last flush, in order, with one flush per connection. Call from one thread. */
+    void flush() {
+        for (Connection c : connections) {
+            if (c.queued().isEmpty()) {
+                continue;
+            }
+            List<Queued> batch = new ArrayList<>(c.queued());
+            c.queued().clear();
+            Channel channel = c.channel();
+            channel.eventLoop().execute(() -> {
+                if (!channel.isActive()) {
+                    batch.forEach(q -> {
+                        q.request().release();
+                        q.answer().completeExceptionally(new IOException("the publish connection is closed"));
+                    });
+                    return;
+                }
+                for (Queued q : batch) {
+                    c.pending().add(q.answer());
+                    channel.write(q.request());
+                }
+                channel.flush();
+            });
+        }
+    }
+
+    private static void failAll(ArrayDeque<CompletableFuture<Integer>> pending, Throwable cause) {
         for (CompletableFuture<Integer> f; (f = pending.poll()) != null; ) {
             f.completeExceptionally(cause);
         }
@@ -122,7 +183,11 @@ final class PublishClient implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        for (Connection c : connections) {
+            if (c != null) {
+                c.channel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

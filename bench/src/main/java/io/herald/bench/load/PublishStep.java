@@ -11,18 +11,32 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Publishes at a fixed rate for a fixed time: message {@code i} is due at {@code start + i/rate}.
+ * Messages are numbered on from the previous step's, and message {@code j} goes to channel
+ * {@code j mod C} of the {@link ChannelLayout} (one channel for {@code fanout}), one message per
+ * request.
  * Requests are pipelined ({@link PublishClient#post}), so only the publisher's own thread can
- * fall behind; if it does, it sends at once and records how far behind it was. Each message's
+ * fall behind; if it does, it sends at once and records how far behind it was. Messages that fall
+ * due within one {@link #TICK_NANOS} of each other leave in one write. Each message's
  * {@code data} is exactly {@link #DATA_BYTES} bytes of JSON: {@code {"t":<nanoTime at send>,
  * "s":<step>,"pad":"xx…"}}.
  */
 final class PublishStep {
     static final int DATA_BYTES = 100;
+    /**
+     * The publisher sleeps at least this long between two sends, so above 1,000 messages a second
+     * it sends them in batches, one write each; the lateness this adds (up to a tick) is counted in
+     * {@link Outcome#behindMaxMillis}. Below that rate every message leaves alone, on time.
+     */
+    static final long TICK_NANOS = 1_000_000L;
     /** How long after its last message a step waits for the answers to its publishes. */
     private static final long ANSWER_TIMEOUT_NANOS = 30_000_000_000L;
 
-    /** What one step's publisher did. */
-    record Outcome(long sent, long ok, long errors, String lastError, double seconds, double behindMaxMillis) {
+    /**
+     * What one step's publisher did; {@code okPerChannel}: the messages answered 2xx, by channel
+     * number. Do not modify the array.
+     */
+    record Outcome(long sent, long ok, long errors, String lastError, double seconds, double behindMaxMillis,
+                   long[] okPerChannel) {
         double achievedRate() {
             return seconds > 0 ? ok / seconds : 0;
         }
@@ -31,31 +45,51 @@ final class PublishStep {
     private PublishStep() {
     }
 
-    static Outcome run(PublishClient client, String channel, int step, double rate, double seconds) throws InterruptedException {
+    /**
+     * Publishes {@code rate * seconds} messages (at least one), numbered from {@code firstMessage},
+     * each to its channel: {@code channelTemplate} with {@link ChannelLayout#PLACEHOLDER} filled in.
+     */
+    static Outcome run(PublishClient client, ChannelLayout layout, String channelTemplate, long firstMessage, int step,
+                       double rate, double seconds) throws InterruptedException {
         long count = Math.max(1, Math.round(rate * seconds));
+        String[] channels = new String[layout.channels()];
+        for (int k = 0; k < channels.length; k++) {
+            channels[k] = ChannelLayout.fill(channelTemplate, k);
+        }
         List<CompletableFuture<Integer>> answers = new ArrayList<>();
         long start = System.nanoTime();
         long behindMax = 0;
-        for (long i = 0; i < count; i++) {
+        long lastSend = start - TICK_NANOS;
+        long i = 0;
+        while (i < count) {
             long due = start + (long) (i * 1e9 / rate);
             long now = System.nanoTime();
             if (now < due) {
-                LockSupport.parkNanos(due - now);
-            } else {
-                behindMax = Math.max(behindMax, now - due);
+                // sleep until the next message is due, but at least a tick since the last send: at
+                // high rates the messages that fall due meanwhile leave together
+                LockSupport.parkNanos(Math.max(due - now, lastSend + TICK_NANOS - now));
+                continue;
             }
-            answers.add(client.post(body(channel, step, System.nanoTime())));
+            behindMax = Math.max(behindMax, now - due);
+            do { // every message due by now, in one write
+                answers.add(client.post(body(channels[layout.channelOf(firstMessage + i)], step, System.nanoTime())));
+                i++;
+            } while (i < count && start + (long) (i * 1e9 / rate) <= now);
+            client.flush();
+            lastSend = now;
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long ok = 0;
         long errors = 0;
+        long[] okPerChannel = new long[layout.channels()];
         String lastError = "";
         long deadline = System.nanoTime() + ANSWER_TIMEOUT_NANOS;
-        for (CompletableFuture<Integer> a : answers) {
+        for (int n = 0; n < answers.size(); n++) {
             try {
-                int status = a.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                int status = answers.get(n).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (status >= 200 && status < 300) {
                     ok++;
+                    okPerChannel[layout.channelOf(firstMessage + n)]++;
                 } else {
                     errors++;
                     lastError = "HTTP " + status;
@@ -66,7 +100,7 @@ final class PublishStep {
             }
         }
         // a step's time is its schedule: the last message is due 1/rate before the end
-        return new Outcome(count, ok, errors, lastError, Math.max(elapsed, seconds), behindMax / 1e6);
+        return new Outcome(count, ok, errors, lastError, Math.max(elapsed, seconds), behindMax / 1e6, okPerChannel);
     }
 
     /** The publish request: {@code {"channel","event","data"}} with {@link #DATA_BYTES} bytes of data. */

@@ -3,7 +3,6 @@ package io.herald.bench.load;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,14 @@ import java.util.concurrent.TimeUnit;
  * file, rewrites its snapshot every 250 ms until the driver's stop file appears (or
  * {@code --max-seconds}), then writes its final file and closes everything.
  *
+ * <p>With {@code --channels C}, connection {@code i} of this process has the global index
+ * {@code --first-index + i} and subscribes to channel number {@code (first-index + i) mod C}: the
+ * URL's {@code {c}} is replaced by that number ({@link ChannelLayout}). The files report the
+ * connections open per channel number, so the driver knows each channel's subscribers.
+ *
  * <pre>
- * --url ws://127.0.0.1:8080/ws/fanout  --connections 10000  --connect-rate 1000  --id 0
+ * --url ws://127.0.0.1:8080/ws/fanout (or ws://127.0.0.1:8080/ws/ch-{c})  --channels 1  --first-index 0
+ * --connections 10000  --connect-rate 1000  --id 0
  * --dir WORKDIR  --sources 127.0.0.2-127.0.0.11 (or none)  --threads N  --max-seconds 3600
  * </pre>
  */
@@ -26,7 +31,9 @@ final class SubscribeCommand {
     }
 
     static void run(Options o) throws Exception {
-        URI uri = URI.create(o.required("url"));
+        ChannelLayout layout = new ChannelLayout(o.integer("channels", 1));
+        String url = layout.check(o.required("url"), "--url");
+        long firstIndex = o.longValue("first-index", 0);
         int connections = o.integer("connections", 1000);
         double rate = o.decimal("connect-rate", 1000);
         int id = o.integer("id", 0);
@@ -39,7 +46,7 @@ final class SubscribeCommand {
         StepRecorder recorder = new StepRecorder();
         long start = System.nanoTime();
         try (SubscriberPool pool = new SubscriberPool(threads, o.integer("in-flight", 1000), recorder)) {
-            pool.open(uri, connections, rate, sources, 20);
+            pool.open(url, layout, firstIndex, connections, rate, sources, 20);
             double connectSeconds = (System.nanoTime() - start) / 1e9;
             ProcessFiles.write(ProcessFiles.ready(dir, id), state(pool, recorder, id, connections, connectSeconds, false));
             System.err.printf("loadgen %d: %d open, %d failed of %d in %.1f s%n", id, pool.open(), pool.failed(), connections, connectSeconds);
@@ -61,6 +68,10 @@ final class SubscribeCommand {
                 .put("closedAfterOpen", pool.closedAfterOpenCount()).put("connectSeconds", connectSeconds)
                 .put("clockOffsetMicros", ProcessFiles.clockOffsetMicros())
                 .put("cpuMillis", ProcStat.selfCpuMillis());
+        ArrayNode perChannel = o.putArray("openPerChannel"); // open now, by channel number
+        for (long n : pool.openPerChannel()) {
+            perChannel.add(n);
+        }
         ObjectNode failures = o.putObject("failures");
         pool.failures().forEach((k, v) -> failures.put(k, v.sum()));
         ObjectNode closes = o.putObject("serverCloses");

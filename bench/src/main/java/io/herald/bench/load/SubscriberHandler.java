@@ -25,6 +25,7 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<WebSocketFrame
 
     private final SubscriberPool pool;
     private final StepRecorder recorder;
+    private final int channelNumber;
     private boolean open;
     private boolean settled;
     private int lastStep = -1;
@@ -33,9 +34,10 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<WebSocketFrame
 
     private final FrameScanner.Sink sink = this::onMessage;
 
-    SubscriberHandler(SubscriberPool pool, StepRecorder recorder) {
+    SubscriberHandler(SubscriberPool pool, StepRecorder recorder, int channelNumber) {
         this.pool = pool;
         this.recorder = recorder;
+        this.channelNumber = channelNumber;
     }
 
     @Override
@@ -94,7 +96,7 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<WebSocketFrame
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         settle("closed before the handshake completed");
         if (open) {
-            pool.closedAfterOpen();
+            pool.closedAfterOpen(channelNumber);
         }
         super.channelInactive(ctx);
     }
@@ -112,7 +114,7 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<WebSocketFrame
         }
         settled = true;
         if (failure == null) {
-            pool.opened();
+            pool.opened(channelNumber);
         } else {
             pool.failed(failure);
         }

@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -54,6 +55,8 @@ final class SubscriberPool implements AutoCloseable {
     private final AtomicInteger closedAfterOpen = new AtomicInteger();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Map<Integer, LongAdder> serverCloses = new ConcurrentHashMap<>();
+    /** Per channel number: connections open now (opened, not closed since); set by {@link #open}. */
+    private volatile AtomicIntegerArray openPerChannel = new AtomicIntegerArray(1);
     /** Connection attempts not settled yet; bounds the SYNs and handshakes in flight. */
     private final Semaphore inFlight;
 
@@ -65,32 +68,22 @@ final class SubscriberPool implements AutoCloseable {
     }
 
     /**
-     * Opens {@code count} connections to {@code uri}, {@code perSecond} a second, and returns once
-     * each has opened or failed, or {@code settleSeconds} after the last attempt.
+     * Opens {@code count} connections, {@code perSecond} a second, and returns once each has
+     * opened or failed, or {@code settleSeconds} after the last attempt. Connection {@code i} has
+     * the global index {@code firstIndex + i}, and connects to {@code urlTemplate} with
+     * {@value ChannelLayout#PLACEHOLDER} replaced by its channel's number in {@code layout}.
      */
-    void open(URI uri, int count, double perSecond, List<InetAddress> sources, int settleSeconds) throws InterruptedException {
-        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(uri)
-                .maxFramePayloadLength(MAX_FRAME_BYTES)
-                .handshakeTimeoutMillis(15_000)
-                // no UTF-8 validation of every frame: at 1M deliveries/s it cost the load generator
-                // more than the scanning, and a server's bad UTF-8 is not what this measures
-                .withUTF8Validator(false)
-                .build();
-        Bootstrap b = new Bootstrap().group(group)
+    void open(String urlTemplate, ChannelLayout layout, long firstIndex, int count, double perSecond, List<InetAddress> sources,
+              int settleSeconds) throws InterruptedException {
+        layout.check(urlTemplate, "the URL");
+        openPerChannel = new AtomicIntegerArray(layout.channels());
+        Bootstrap base = new Bootstrap().group(group)
                 .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        SubscriberHandler handler = new SubscriberHandler(SubscriberPool.this, recorder);
-                        ChannelPipeline p = ch.pipeline();
-                        p.addLast(new HttpClientCodec(), new HttpObjectAggregator(16 * 1024),
-                                new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(MAX_FRAME_BYTES), handler);
-                    }
-                });
-        InetSocketAddress remote = new InetSocketAddress(uri.getHost(), uri.getPort());
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+        Bootstrap[] perChannel = new Bootstrap[layout.channels()]; // built on first use: the handshake URI differs
+        URI first = URI.create(ChannelLayout.fill(urlTemplate, 0));
+        InetSocketAddress remote = new InetSocketAddress(first.getHost(), first.getPort());
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             long due = start + (long) (i * 1e9 / perSecond);
@@ -103,6 +96,11 @@ final class SubscriberPool implements AutoCloseable {
                 continue;
             }
             attempted.incrementAndGet();
+            int k = layout.channelOf(firstIndex + i);
+            if (perChannel[k] == null) {
+                perChannel[k] = base.clone().handler(initializer(URI.create(ChannelLayout.fill(urlTemplate, k)), k));
+            }
+            Bootstrap b = perChannel[k];
             ChannelFuture f = sources.isEmpty() ? b.connect(remote)
                     : b.connect(remote, new InetSocketAddress(sources.get(i % sources.size()), 0));
             channels.add(f.channel());
@@ -123,8 +121,29 @@ final class SubscriberPool implements AutoCloseable {
         }
     }
 
-    void opened() {
+    private ChannelInitializer<Channel> initializer(URI uri, int channelNumber) {
+        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri)
+                .maxFramePayloadLength(MAX_FRAME_BYTES)
+                .handshakeTimeoutMillis(15_000)
+                // no UTF-8 validation of every frame: at 1M deliveries/s it cost the load generator
+                // more than the scanning, and a server's bad UTF-8 is not what this measures
+                .withUTF8Validator(false)
+                .build();
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                SubscriberHandler handler = new SubscriberHandler(SubscriberPool.this, recorder, channelNumber);
+                ChannelPipeline p = ch.pipeline();
+                p.addLast(new HttpClientCodec(), new HttpObjectAggregator(16 * 1024),
+                        new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(MAX_FRAME_BYTES), handler);
+            }
+        };
+    }
+
+    void opened(int channelNumber) {
         open.incrementAndGet();
+        openPerChannel.incrementAndGet(channelNumber);
         inFlight.release();
     }
 
@@ -141,8 +160,9 @@ final class SubscriberPool implements AutoCloseable {
         subscribed.incrementAndGet();
     }
 
-    void closedAfterOpen() {
+    void closedAfterOpen(int channelNumber) {
         closedAfterOpen.incrementAndGet();
+        openPerChannel.decrementAndGet(channelNumber);
     }
 
     void serverClosed(int code) {
@@ -167,6 +187,16 @@ final class SubscriberPool implements AutoCloseable {
 
     int closedAfterOpenCount() {
         return closedAfterOpen.get();
+    }
+
+    /** Connections open now, per channel number. */
+    long[] openPerChannel() {
+        AtomicIntegerArray a = openPerChannel;
+        long[] out = new long[a.length()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = a.get(k);
+        }
+        return out;
     }
 
     Map<String, LongAdder> failures() {

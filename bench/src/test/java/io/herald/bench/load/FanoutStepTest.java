@@ -12,8 +12,8 @@ class FanoutStepTest {
             r.delivery(1, latencyMicros);
         }
         r.frame(1, 100);
-        PublishStep.Outcome pub = new PublishStep.Outcome(published, published, 0, "", seconds, 0);
-        return new FanoutStep(1, published / seconds, pub, 100, r.snapshot().get(0), seconds + 1, 500, 100, 10, 700, -1);
+        PublishStep.Outcome pub = new PublishStep.Outcome(published, published, 0, "", seconds, 0, new long[] {published});
+        return new FanoutStep(1, published / seconds, pub, 100, published * 100, r.snapshot().get(0), seconds + 1, 500, 100, 10, 700, -1);
     }
 
     @Test
