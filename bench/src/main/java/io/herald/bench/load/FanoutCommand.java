@@ -107,6 +107,7 @@ final class FanoutCommand {
                         break;
                     }
                 }
+                result.put("publishReconnects", client.reconnects());
             } catch (java.io.IOException e) {
                 result.put("error", e.getMessage());
             }

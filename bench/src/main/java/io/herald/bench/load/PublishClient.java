@@ -41,7 +41,9 @@ import java.util.concurrent.TimeUnit;
  * instead of the server. Requests are queued by {@link #post} and written by {@link #flush}: the
  * requests of one flush leave in one write per connection, so a publisher at thousands of
  * requests a second pays one event loop wake-up and one system call per batch, not per request.
- * With several connections (all on one event loop thread), requests go to them in turn. One
+ * With several connections (all on one event loop thread), requests go to them in turn. A
+ * connection the server closed (Node's {@code http} closes one idle for 5 s, as between two steps
+ * with a long drain) is opened again at the next flush; requests it had in flight fail. One
  * calling thread.
  */
 final class PublishClient implements AutoCloseable {
@@ -52,6 +54,7 @@ final class PublishClient implements AutoCloseable {
     private final Connection[] connections;
     private final URI uri;
     private int next;
+    private int reconnects;
 
     /**
      * One connection: {@code pending}, its requests written and not answered yet, oldest first,
@@ -129,6 +132,11 @@ final class PublishClient implements AutoCloseable {
         return connections.length;
     }
 
+    /** How many times a connection the server had closed was opened again. */
+    int reconnects() {
+        return reconnects;
+    }
+
     /**
      * Queues a POST of {@code body} on the next connection in turn; {@link #flush} sends it,
      * without waiting for earlier answers (HTTP/1.1 pipelining: the server answers in order). The
@@ -149,14 +157,31 @@ final class PublishClient implements AutoCloseable {
         return answer;
     }
 
-    /** Writes the requests queued since the last flush, in order, with one flush per connection. Call from one thread. */
-    void flush() {
-        for (Connection c : connections) {
+    /**
+     * Writes the requests queued since the last flush, in order, with one flush per connection,
+     * first opening again a connection the server closed. Call from one thread.
+     */
+    void flush() throws InterruptedException {
+        for (int i = 0; i < connections.length; i++) {
+            Connection c = connections[i];
             if (c.queued().isEmpty()) {
                 continue;
             }
+            if (!c.channel().isActive()) {
+                try {
+                    Connection fresh = connect();
+                    fresh.queued().addAll(c.queued());
+                    c.queued().clear();
+                    connections[i] = fresh;
+                    c = fresh;
+                    reconnects++;
+                } catch (IOException e) {
+                    // the batch fails below, as on a closed connection
+                }
+            }
             List<Queued> batch = new ArrayList<>(c.queued());
             c.queued().clear();
+            Connection conn = c;
             Channel channel = c.channel();
             channel.eventLoop().execute(() -> {
                 if (!channel.isActive()) {
@@ -167,7 +192,7 @@ final class PublishClient implements AutoCloseable {
                     return;
                 }
                 for (Queued q : batch) {
-                    c.pending().add(q.answer());
+                    conn.pending().add(q.answer());
                     channel.write(q.request());
                 }
                 channel.flush();
