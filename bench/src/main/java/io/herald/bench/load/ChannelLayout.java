@@ -40,18 +40,6 @@ record ChannelLayout(int channels) {
         return out;
     }
 
-    /** How many of {@code count} messages, numbered from {@code first}, go to each channel. */
-    long[] messagesPerChannel(long first, long count) {
-        long[] out = new long[channels];
-        for (int k = 0; k < channels; k++) {
-            out[k] = count / channels;
-        }
-        for (long j = 0; j < count % channels; j++) {
-            out[channelOf(first + j)]++;
-        }
-        return out;
-    }
-
     /**
      * The deliveries expected: for each channel, the messages published to it times its
      * subscribers. The arrays are indexed by channel.

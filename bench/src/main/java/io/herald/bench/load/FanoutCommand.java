@@ -79,11 +79,17 @@ final class FanoutCommand {
                 .put("connectSeconds", ready.stream().mapToDouble(r -> r.path("connectSeconds").asDouble()).max().orElse(0))
                 .put("subscribersPerChannelMin", Arrays.stream(perChannel).min().orElse(0))
                 .put("subscribersPerChannelMax", Arrays.stream(perChannel).max().orElse(0))
+                .put("subscribersPerChannelAsLaidOut", Arrays.equals(perChannel, layout.subscribersPerChannel(open)))
                 .put("clockSkewMicros", clockSkew(ready))
                 .put("serverRssBytesConnected", ProcStat.rssBytes(serverPid));
         ArrayNode failures = result.putArray("connectFailures");
         ready.forEach(r -> r.path("failures").fields().forEachRemaining(e -> failures.add(e.getKey() + " ×" + e.getValue().asLong())));
         System.err.printf("%s: %d subscribers open, %d failed%n", tag, open, result.path("failed").asInt());
+        if (open == result.path("requested").asInt() && !result.path("subscribersPerChannelAsLaidOut").asBoolean()) {
+            // every connection opened, so channel k must have its share: the processes' --first-index are wrong
+            System.err.printf("%s: the subscribers are not spread over the channels as subscriber i on channel i mod %d%n",
+                    tag, layout.channels());
+        }
 
         ArrayNode steps = result.putArray("steps");
         if (mismatch != null) {
