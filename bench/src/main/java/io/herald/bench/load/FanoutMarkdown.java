@@ -20,18 +20,23 @@ final class FanoutMarkdown {
                 .append(setup(runs))
                 .append(" at rising rates, each for a fixed time; a step is **sustained** when every message was published ")
                 .append("on time, at least 95 % of the deliveries arrived within the drain time, and p99 ≤ 1 s. The run of a server ")
-                .append("stops at its first step that is not. Server on core 0, load generator and publisher on core 1.\n\n");
+                .append("stops at its first step that is not. Which cores the server and the load generator ran on is under Machine (by default ")
+                .append("the server on core 0, the load generator and the publisher on core 1).\n\n");
         Optional<Double> common = commonRate(runs);
         double raw = bestOf(runs, FanoutReport.RAW);
         double node = bestOf(runs, FanoutReport.NODE);
+        double rawLow = runs.stream().filter(r -> r.base().equals(FanoutReport.RAW)).mapToDouble(FanoutMarkdown::lowRateP99)
+                .filter(v -> v >= 0).min().orElse(-1);
         md.append("## Summary\n\n")
                 .append("Highest sustained step of each server. Ratios compare its deliveries/s with raw Netty's (the JVM's practical ")
                 .append("limit here) and Node `ws`'s. ")
                 .append(common.map(r -> FanoutReport.fmt("The last columns compare all servers at %s msg/s, the highest rate every one of them sustained: ", num(r))
                         + "server CPU per delivery there is the figure that travels between machines.").orElse(""))
-                .append("\n\n| server | max sustained rate (msg/s) | deliveries/s | vs raw Netty | vs Node ws | p50 / p99 (ms) | server CPU µs/delivery |")
+                .append(" Low-rate p99: the median p99 of the sustained steps at the ").append(LOW_STEPS)
+                .append(" lowest rates, where no server is near its limit (about one pass over all sockets), and its ratio to raw Netty's.")
+                .append("\n\n| server | max sustained rate (msg/s) | deliveries/s | vs raw Netty | vs Node ws | p50 / p99 (ms) | server CPU µs/delivery | low-rate p99 (ms) | vs raw Netty |")
                 .append(common.isPresent() ? " CPU µs/delivery @ common | p99 ms @ common |" : "").append('\n')
-                .append("|---|---|---|---|---|---|---|").append(common.isPresent() ? "---|---|" : "").append('\n');
+                .append("|---|---|---|---|---|---|---|---|---|").append(common.isPresent() ? "---|---|" : "").append('\n');
         for (FanoutReport.ServerRun r : runs) {
             Optional<JsonNode> b = r.best();
             md.append("| ").append(r.name()).append(" | ");
@@ -45,6 +50,9 @@ final class FanoutMarkdown {
             } else {
                 md.append("none | – | – | – | – | – |");
             }
+            double low = lowRateP99(r);
+            md.append(' ').append(low < 0 ? "–" : ms(low)).append(" | ").append(low < 0 || rawLow <= 0 ? "–" : FanoutReport.fmt("%.2f×", low / rawLow))
+                    .append(" |");
             if (common.isPresent()) {
                 Optional<JsonNode> c = r.atRate(common.get());
                 md.append(' ').append(c.map(FanoutMarkdown::cpu).orElse("–")).append(" | ")
@@ -60,7 +68,7 @@ final class FanoutMarkdown {
         }
         md.append("\n## Every step\n\n")
                 .append("deliveries/s: messages received by all subscribers ÷ the step's publish time. CPU %: of one core, from the step's ")
-                .append("start to the end of its drain. Load generator CPU % is the subscriber process(es) on core 1; near 100 % means ")
+                .append("start to the end of its drain. Load generator CPU % is the subscriber process(es) (core 1 by default); near 100 % means ")
                 .append("the load generator, not the server, may be the limit. Other CPU: the machine's busy time (both cores) ")
                 .append("minus the server's, the load generator's and the publisher's, in % of one core: other programs on the machine, ")
                 .append("or kernel work (loopback softirqs) charged to no process. Steps with much of it are suspect.\n");
@@ -120,6 +128,20 @@ final class FanoutMarkdown {
         OptionalDouble min = runs.stream().mapToDouble(r -> r.steps().stream().filter(s -> s.path("sustained").asBoolean())
                 .mapToDouble(s -> s.path("rate").asDouble()).max().orElse(-1)).min();
         return min.isPresent() && min.getAsDouble() > 0 ? Optional.of(min.getAsDouble()) : Optional.empty();
+    }
+
+    /** How many of the lowest sustained rates {@link #lowRateP99} takes the median over. */
+    static final int LOW_STEPS = 3;
+
+    /** The median p99 (ms) of the sustained steps at the {@link #LOW_STEPS} lowest rates, or -1 when none was sustained. */
+    static double lowRateP99(FanoutReport.ServerRun r) {
+        double[] p99 = r.steps().stream().filter(s -> s.path("sustained").asBoolean())
+                .sorted(java.util.Comparator.comparingDouble(s -> s.path("rate").asDouble())).limit(LOW_STEPS)
+                .mapToDouble(s -> s.path("p99Millis").asDouble()).sorted().toArray();
+        if (p99.length == 0) {
+            return -1;
+        }
+        return p99.length % 2 == 1 ? p99[p99.length / 2] : (p99[p99.length / 2 - 1] + p99[p99.length / 2]) / 2;
     }
 
     private static double bestOf(List<FanoutReport.ServerRun> runs, String base) {

@@ -35,4 +35,21 @@ class FanoutMarkdownTest {
                 .contains("deliveries/s ≈ 10 × the publish rate");
         assertThat(FanoutMarkdown.setup(List.of(run("channels", "ch-{c}", 1000, 10_001, 10, 11)))).contains("has 10–11 subscribers");
     }
+
+    @Test
+    void lowRateP99IsTheMedianOfTheLowestSustainedSteps() {
+        ObjectNode n = ProcessFiles.JSON.createObjectNode();
+        n.put("server", "herald-passthrough");
+        var steps = n.putArray("steps");
+        steps.addObject().put("warmup", true).put("rate", 5).put("sustained", true).put("p99Millis", 9_000);
+        steps.addObject().put("rate", 2).put("sustained", true).put("p99Millis", 150);
+        steps.addObject().put("rate", 1).put("sustained", true).put("p99Millis", 300);
+        steps.addObject().put("rate", 3).put("sustained", true).put("p99Millis", 100);
+        steps.addObject().put("rate", 5).put("sustained", true).put("p99Millis", 10);
+        steps.addObject().put("rate", 7).put("sustained", false).put("p99Millis", 2_000);
+
+        assertThat(FanoutMarkdown.lowRateP99(FanoutReport.ServerRun.of(n))).isEqualTo(150);
+        n.putArray("steps");
+        assertThat(FanoutMarkdown.lowRateP99(FanoutReport.ServerRun.of(n))).isEqualTo(-1);
+    }
 }
