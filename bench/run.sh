@@ -101,6 +101,12 @@ for v in subscribers processes channels publish_connections; do
     exit 2
   fi
 done
+for s in $servers; do
+  case "$s" in
+    herald-passthrough|herald-defaults|raw-netty|node-ws|spring|socketio) ;;
+    *) echo "run.sh: unknown server '$s' (known: herald-passthrough herald-defaults raw-netty node-ws spring socketio)" >&2; exit 2 ;;
+  esac
+done
 per_process=$(( (subscribers + processes - 1) / processes ))
 if [ "$per_process" -gt 19000 ]; then
   echo "run.sh: $per_process connections per load generator process is above the 20,000 open files one process may hold; use --processes" >&2

@@ -1,7 +1,8 @@
 // The Node.js `ws` peer of the Herald benchmarks: the small broadcast server a user would write.
 // GET /ws/{channel} upgrades and subscribes; POST /api/publish {"channel","event","data"} sends
 // one `message` frame shaped like Herald's to every subscriber (the string is built once; `ws`
-// frames it per client); GET /health answers 200.
+// frames it per client); GET /health answers 200; GET /memory runs a full GC (when started with
+// `node --expose-gc`) and answers process.memoryUsage() (bench/idle.sh).
 //
 //   node server.js [port] [host]
 'use strict';
@@ -19,6 +20,19 @@ const server = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/health') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"status":"up"}');
+    return;
+  }
+  if (req.method === 'GET' && req.url === '/memory') { // for bench/idle.sh: full GC (node --expose-gc), then memory
+    if (typeof global.gc === 'function') {
+      global.gc();
+      global.gc();
+    }
+    const m = process.memoryUsage();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({
+      heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss,
+      gc: typeof global.gc === 'function',
+    }));
     return;
   }
   if (req.method !== 'POST' || req.url !== '/api/publish') {

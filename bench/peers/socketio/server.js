@@ -1,7 +1,9 @@
 // The Socket.IO peer of the Herald benchmarks: the small broadcast server a Socket.IO user would
 // write. Clients connect with `?channel=NAME` and join that room; POST /api/publish
 // {"channel","event","data"} emits one `message` event, its payload shaped like Herald's
-// `message` frame, to the room (Socket.IO encodes a broadcast once); GET /health answers 200.
+// `message` frame, to the room (Socket.IO encodes a broadcast once); GET /health answers 200;
+// GET /memory runs a full GC (when started with `node --expose-gc`) and answers process.memoryUsage()
+// (bench/idle.sh).
 // On the wire each message is the Socket.IO packet `42["message",{…}]` in one WebSocket frame.
 //
 //   node server.js [port] [host]
@@ -17,6 +19,19 @@ const server = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/health') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"status":"up"}');
+    return;
+  }
+  if (req.method === 'GET' && req.url === '/memory') { // for bench/idle.sh: full GC (node --expose-gc), then memory
+    if (typeof global.gc === 'function') {
+      global.gc();
+      global.gc();
+    }
+    const m = process.memoryUsage();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({
+      heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss,
+      gc: typeof global.gc === 'function',
+    }));
     return;
   }
   if (req.method !== 'POST' || req.url !== '/api/publish') {
