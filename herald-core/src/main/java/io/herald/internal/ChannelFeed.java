@@ -6,6 +6,7 @@ import io.herald.SharedFrame;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,20 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
     private ScheduledFuture<?> timer;
     private long timerAt = DeliveryShaper.NONE;
     private boolean disposed;
+    /** Members written per task in a pass; see {@link #startPass}. */
+    static final int SLICE = 256;
+    /** The pass under way: its frame, its members (a snapshot), the next index, messages written; null members when none. */
+    private List<Encoded> passMessages;
+    private Subscription[] passMembers;
+    private SharedFrame passFrame;
+    private int passIndex;
+    private long passWritten;
+    /** Counts passes, so a stale continuation of an ended pass does nothing. */
+    private long pass;
+    /** Frames emitted while a pass was under way, in order; null until needed. */
+    private ArrayDeque<List<Encoded>> queued;
+    /** The batch timer fired during a pass: wake the shaper when the pass ends. */
+    private boolean wakeDeferred;
 
     ChannelFeed(String channel, EventExecutor loop, HeraldClock clock, NamespaceOptions options, StatsRegistry stats) {
         this.channel = channel;
@@ -65,34 +80,84 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
         for (Encoded m : frame) {
             stats.metrics().recordLatency(now - m.publication().ts());
         }
-        SharedFrame shared = null;
-        long written = 0;
-        try {
-            for (Subscription s : members) {
-                List<Encoded> mine = s.select(frame);
-                if (mine.isEmpty()) {
-                    continue;
-                }
-                LocalSession session = s.session;
-                if (s.backlog != null || !session.isWritable()) {
-                    session.enqueue(s, mine, options);
-                } else if (mine == frame) {
-                    if (shared == null) {
-                        shared = new SharedFrame(ByteBufAllocator.DEFAULT, Frames.frame(ByteBufAllocator.DEFAULT, channel, frame));
-                    }
-                    session.write(shared, frame.size());
-                    written += frame.size();
-                } else {
-                    session.write(Frames.frame(ByteBufAllocator.DEFAULT, channel, mine), mine.size());
-                    written += mine.size();
-                }
+        if (passMembers != null) {
+            // a pass is under way: this frame follows it, so every member keeps offset order
+            if (queued == null) {
+                queued = new ArrayDeque<>();
             }
-            stats.of(channel).delivered(written);
-        } finally {
-            if (shared != null) {
-                shared.release();
+            queued.add(frame);
+            return;
+        }
+        startPass(frame);
+    }
+
+    /**
+     * Writes {@code frame} to the members of the moment, {@link #SLICE} at a time: between slices
+     * the loop reads sockets and runs other tasks, so a pass over 10,000 connections (100 ms and
+     * more) never holds up publishes and other channels for its whole length.
+     */
+    private void startPass(List<Encoded> frame) {
+        passMessages = frame;
+        passMembers = members;
+        passIndex = 0;
+        passWritten = 0;
+        pass++;
+        runSlice();
+    }
+
+    private void runSlice() {
+        Subscription[] targets = passMembers;
+        List<Encoded> frame = passMessages;
+        int end = Math.min(targets.length, passIndex + SLICE);
+        for (; passIndex < end; passIndex++) {
+            Subscription s = targets[passIndex];
+            List<Encoded> mine = s.select(frame);
+            if (mine.isEmpty()) {
+                continue;
+            }
+            LocalSession session = s.session;
+            if (s.backlog != null || !session.isWritable()) {
+                session.enqueue(s, mine, options);
+            } else if (mine == frame) {
+                if (passFrame == null) {
+                    passFrame = new SharedFrame(ByteBufAllocator.DEFAULT, Frames.frame(ByteBufAllocator.DEFAULT, channel, frame));
+                }
+                session.write(passFrame, frame.size());
+                passWritten += frame.size();
+            } else {
+                session.write(Frames.frame(ByteBufAllocator.DEFAULT, channel, mine), mine.size());
+                passWritten += mine.size();
             }
         }
+        if (passIndex < targets.length) {
+            long thisPass = pass;
+            loop.execute(() -> {
+                if (pass == thisPass && passMembers != null && !disposed) {
+                    runSlice();
+                }
+            });
+            return;
+        }
+        endPass();
+        List<Encoded> next = queued == null ? null : queued.poll();
+        if (next != null) {
+            startPass(next);
+        } else if (wakeDeferred) {
+            wakeDeferred = false;
+            shaper.onWake(clock.nanoTime());
+        }
+    }
+
+    private void endPass() {
+        if (passWritten > 0) {
+            stats.of(channel).delivered(passWritten);
+        }
+        if (passFrame != null) {
+            passFrame.release();
+            passFrame = null;
+        }
+        passMembers = null;
+        passMessages = null;
     }
 
     @Override
@@ -110,7 +175,13 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
     private void wake() {
         timer = null;
         timerAt = DeliveryShaper.NONE;
-        if (!disposed) {
+        if (disposed) {
+            return;
+        }
+        if (passMembers != null) {
+            // the batch keeps filling until the pass is over: under load, fewer and fuller frames
+            wakeDeferred = true;
+        } else {
             shaper.onWake(clock.nanoTime());
         }
     }
@@ -123,6 +194,10 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
     /** No member is left: stop timers and forget pending messages. Runs on {@link #loop}. */
     void dispose() {
         disposed = true;
+        if (passMembers != null) {
+            endPass();
+        }
+        queued = null;
         if (timer != null) {
             timer.cancel(false);
             timer = null;

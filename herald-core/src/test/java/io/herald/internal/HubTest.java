@@ -161,4 +161,39 @@ class HubTest {
             assertThat(out.offsets()).as("subscriber %d from %d", i, start).isEqualTo(expected);
         }
     }
+
+    @Test
+    void aPassLongerThanASliceLetsOtherWorkRunAndKeepsEveryMembersOrder() throws Exception {
+        EventExecutor loop = loops.next();
+        int n = 3 * ChannelFeed.SLICE + 10;
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger writesBeforeOtherTask = new java.util.concurrent.atomic.AtomicInteger(-1);
+        List<RecordingOutlet> outlets = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            boolean first = i == 0;
+            RecordingOutlet out = new RecordingOutlet("c" + i, loop) {
+                @Override
+                public void write(io.netty.buffer.ByteBuf frame, int messages) {
+                    writes.incrementAndGet();
+                    if (first && writesBeforeOtherTask.get() == -1) {
+                        // another piece of work for the loop, queued while the first pass is under way
+                        writesBeforeOtherTask.set(-2);
+                        loop.execute(() -> writesBeforeOtherTask.set(writes.get()));
+                    }
+                    super.write(frame, messages);
+                }
+            };
+            outlets.add(out);
+            on(loop, () -> herald.openSession(out).subscribe("big:1", Optional.empty()));
+        }
+        for (int i = 1; i <= 20; i++) {
+            herald.publish("big:1", "e", i).join();
+        }
+        await().atMost(java.time.Duration.ofSeconds(20)).until(() -> outlets.stream().allMatch(o -> o.messages().size() == 20));
+        List<Long> expected = java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList();
+        for (RecordingOutlet o : outlets) {
+            assertThat(o.offsets()).as(o.id()).isEqualTo(expected);
+        }
+        assertThat(writesBeforeOtherTask.get()).as("writes done when the other task ran").isBetween(1, n - 1);
+    }
 }
