@@ -43,32 +43,43 @@ final class FrameScanner {
     /** Scans {@code b[0..length)}; calls {@code sink} once per message, in order. */
     static Kind scan(byte[] b, int length, Sink sink) {
         int found = 0;
-        for (int i = 1; i + 3 < length; i++) {
-            if (b[i] == '"' && b[i + 1] == 't' && b[i + 2] == '"') {
-                int at = valueStart(b, i + 3, length);
-                if (at < 0) {
-                    continue;
-                }
-                long t = digits(b, at, length);
-                int step = -1;
-                for (int j = at; j + 3 < length; j++) {
-                    if (b[j] == '"' && b[j + 1] == 's' && b[j + 2] == '"') {
-                        int sAt = valueStart(b, j + 3, length);
-                        if (sAt >= 0) {
-                            step = (int) digits(b, sAt, length);
-                            i = sAt;
-                        }
-                        break;
+        // Boyer-Moore-Horspool over the 3 bytes "t": look at the window's last byte and skip 3 unless
+        // it is '"' (2: it could start the pattern) or 't' (1). JSON is mostly letters and digits, so
+        // this reads about a third of the bytes: at 2M deliveries/s it is a share of a core.
+        int i = 1; // b[i - 1] is looked at below
+        while (i + 2 < length) {
+            byte last = b[i + 2];
+            if (last != '"') {
+                i += last == 't' ? 1 : 3;
+                continue;
+            }
+            if (b[i] != '"' || b[i + 1] != 't') {
+                i += 2;
+                continue;
+            }
+            int at = valueStart(b, i + 3, length);
+            if (at < 0) {
+                i += 2;
+                continue;
+            }
+            long t = digits(b, at, length);
+            int step = -1;
+            int next = at;
+            for (int j = at; j + 3 < length; j++) {
+                if (b[j] == '"' && b[j + 1] == 's' && b[j + 2] == '"') {
+                    int sAt = valueStart(b, j + 3, length);
+                    if (sAt >= 0) {
+                        step = (int) digits(b, sAt, length);
+                        next = sAt;
                     }
-                }
-                sink.message(t, step);
-                found++;
-                // the publisher's data object is exactly DATA_BYTES long: skip its padding
-                int end = i - 1 + PublishStep.DATA_BYTES - 1;
-                if (b[i - 1] == '{' && end < length && b[end] == '}') {
-                    i = end;
+                    break;
                 }
             }
+            sink.message(t, step);
+            found++;
+            // the publisher's data object is exactly DATA_BYTES long: skip its padding
+            int end = i - 1 + PublishStep.DATA_BYTES - 1;
+            i = b[i - 1] == '{' && end < length && b[end] == '}' && b[end - 1] == '"' ? end + 1 : next + 1;
         }
         if (found > 0) {
             return Kind.MESSAGES;

@@ -33,6 +33,14 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<WebSocketFrame
     private int frameStep;
 
     private final FrameScanner.Sink sink = this::onMessage;
+    /** The current frame's messages, per event loop thread: recorded together once the frame is scanned. */
+    private static final FastThreadLocal<StepRecorder.FrameBatch> BATCH = new FastThreadLocal<>() {
+        @Override
+        protected StepRecorder.FrameBatch initialValue() {
+            return new StepRecorder.FrameBatch();
+        }
+    };
+    private StepRecorder.FrameBatch batch;
 
     SubscriberHandler(SubscriberPool pool, StepRecorder recorder, int channelNumber) {
         this.pool = pool;
@@ -71,8 +79,13 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<WebSocketFrame
         content.getBytes(content.readerIndex(), b, 0, length);
         frameNanos = System.nanoTime();
         frameStep = -1;
+        batch = BATCH.get();
+        batch.clear();
         switch (FrameScanner.scan(b, length, sink)) {
-            case MESSAGES -> recorder.frame(frameStep, length);
+            case MESSAGES -> {
+                recorder.deliveries(batch);
+                recorder.frame(frameStep, length);
+            }
             case PING -> ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"pong\"}"));
             case EIO_PING -> ctx.writeAndFlush(new TextWebSocketFrame("3"));
             case EIO_OPEN -> ctx.writeAndFlush(new TextWebSocketFrame("40"));
@@ -89,7 +102,7 @@ final class SubscriberHandler extends SimpleChannelInboundHandler<WebSocketFrame
             frameStep = step; // a frame counts for the step of its first message
         }
         lastStep = step;
-        recorder.delivery(step, (frameNanos - publishedNanos) / 1000);
+        batch.add(step, (frameNanos - publishedNanos) / 1000);
     }
 
     @Override

@@ -60,4 +60,31 @@ class FrameScannerTest {
         assertThat(scan(json)).isEqualTo(FrameScanner.Kind.MESSAGES);
         assertThat(found).containsExactly(new long[] {123456789012345L, 7});
     }
+
+    @Test
+    void findsEveryMessageWhateverBytesSurroundIt() {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "ab\"t:{},[]s0123456789 x";
+        for (int round = 0; round < 500; round++) {
+            found.clear();
+            StringBuilder frame = new StringBuilder();
+            List<long[]> expected = new ArrayList<>();
+            int messages = random.nextInt(5);
+            for (int m = 0; m < messages; m++) {
+                for (int k = random.nextInt(12); k > 0; k--) {
+                    char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                    frame.append(c == '"' || c == 't' ? 'q' : c); // filler never forms "t" or "s" itself
+                }
+                long t = random.nextInt(1_000_000);
+                int step = random.nextInt(60);
+                // the publisher's data is always DATA_BYTES long (the scanner skips its padding), as a
+                // whole publish request or inside another envelope
+                String body = new String(PublishStep.body("c", step, t), StandardCharsets.UTF_8);
+                frame.append(random.nextBoolean() ? body : body.substring(body.indexOf("\"data\":") + 7, body.length() - 1));
+                expected.add(new long[] {t, step});
+            }
+            scan(frame.toString());
+            assertThat(found).as(frame.toString()).containsExactlyElementsOf(expected);
+        }
+    }
 }
