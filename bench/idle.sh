@@ -86,25 +86,8 @@ command -v taskset >/dev/null || { server_cpu=""; loadgen_cpu=""; echo "idle.sh:
 server_pid=""
 sub_pids=()
 work=""
-stop_pid() { # pid: SIGTERM, then SIGKILL after 15 s
-  local pid=$1
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
-}
-stop_all() {
-  [ -n "$work" ] && [ -d "$work" ] && touch "$work/stop" # the load generators close their connections (1000) and exit
-  for p in ${sub_pids[@]+"${sub_pids[@]}"}; do
-    for _ in $(seq 250); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  done
-  for p in ${sub_pids[@]+"${sub_pids[@]}"}; do stop_pid "$p"; done
-  sub_pids=()
-  stop_pid "$server_pid"
-  server_pid=""
-}
+me=idle.sh
+. bench/servers.sh
 cleanup() {
   stop_all
   [ -n "$work" ] && rm -rf "$work"
@@ -113,60 +96,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-needs() { case " $servers " in *" $1"*) return 0 ;; *) return 1 ;; esac; }
-if [ "$build" = 1 ]; then
-  echo "idle.sh: building Herald and the load generator..." >&2
-  ./mvnw -q -B -DskipTests package >&2 || { echo "idle.sh: the build failed" >&2; exit 2; }
-  if needs spring; then
-    echo "idle.sh: building the Spring peer..." >&2
-    ./mvnw -q -B -DskipTests -f bench/peers/spring/pom.xml package >&2 || { echo "idle.sh: the Spring peer's build failed" >&2; exit 2; }
-  fi
-  for peer in node-ws socketio; do
-    if needs "$peer"; then
-      echo "idle.sh: npm ci in bench/peers/$peer..." >&2
-      (cd "bench/peers/$peer" && npm ci --no-audit --no-fund --loglevel=error >&2) || { echo "idle.sh: npm ci failed for $peer" >&2; exit 2; }
-    fi
-  done
-fi
+if [ "$build" = 1 ]; then build_servers; fi
 command -v curl >/dev/null || { echo "idle.sh: curl is needed to poll /health" >&2; exit 2; }
 if needs herald || needs raw-netty || needs spring; then
   command -v jcmd >/dev/null && command -v jstat >/dev/null || { echo "idle.sh: jcmd and jstat (a JDK) are needed to read the JVM servers' heap" >&2; exit 2; }
 fi
-
-free_port() {
-  local p=$1
-  for _ in $(seq 50); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-    p=$((p + 1))
-  done
-  return 1
-}
-
-# Starts server $1 on port $2 (log $3) on core 0 and waits for GET /health (at most 60 s).
-start_server() {
-  local name=$1 port=$2 log=$3
-  case "$name" in
-    # Herald refuses anonymous clients by default; the peers check nothing, so the benchmark lets
-    # anonymous subscribers in. Per-connection log lines are off.
-    herald) HERALD_AUTH_ANONYMOUS=true \
-      $server_cpu java $server_java_opts -jar "$server_jar" serve --host 127.0.0.1 --port "$port" \
-      --log-level warn --set limits.maxConnectionsPerIp=100000 >"$log" 2>&1 & ;;
-    raw-netty) $server_cpu java $server_java_opts -cp "$bench_jar" io.herald.bench.peers.RawNettyPeer "$port" 127.0.0.1 >"$log" 2>&1 & ;;
-    spring) $server_cpu java $server_java_opts -jar "$spring_jar" --server.port="$port" >"$log" 2>&1 & ;;
-    # --expose-gc: GET /memory runs a full GC before it reads the heap
-    node-ws) $server_cpu node --expose-gc bench/peers/node-ws/server.js "$port" 127.0.0.1 >"$log" 2>&1 & ;;
-    socketio) $server_cpu node --expose-gc bench/peers/socketio/server.js "$port" 127.0.0.1 >"$log" 2>&1 & ;;
-    *) echo "idle.sh: unknown server '$name'" >&2; return 1 ;;
-  esac
-  server_pid=$!
-  for _ in $(seq 600); do
-    kill -0 "$server_pid" 2>/dev/null || { server_pid=""; return 1; }
-    curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/health" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  stop_pid "$server_pid"; server_pid=""
-  return 1
-}
 
 server_args() { # how server $1 was started, for the report
   local j=""; [ -n "$server_java_opts" ] && j=" $server_java_opts"

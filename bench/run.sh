@@ -134,81 +134,13 @@ command -v taskset >/dev/null || { server_cpu=""; loadgen_cpu=""; echo "run.sh: 
 
 server_pid=""
 sub_pids=()
-stop_pid() { # pid: SIGTERM, then SIGKILL after 15 s
-  local pid=$1
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
-}
-stop_all() {
-  for p in ${sub_pids[@]+"${sub_pids[@]}"}; do # they close their connections (1000) and exit after the stop file
-    for _ in $(seq 250); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  done
-  for p in ${sub_pids[@]+"${sub_pids[@]}"}; do stop_pid "$p"; done
-  sub_pids=()
-  stop_pid "$server_pid"
-  server_pid=""
-}
+me=run.sh
+. bench/servers.sh
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-needs() { case " $servers " in *" $1"*) return 0 ;; *) return 1 ;; esac; }
-if [ "$build" = 1 ]; then
-  echo "run.sh: building Herald and the load generator..." >&2
-  ./mvnw -q -B -DskipTests package >&2 || { echo "run.sh: the build failed" >&2; exit 2; }
-  if needs spring; then
-    echo "run.sh: building the Spring peer..." >&2
-    ./mvnw -q -B -DskipTests -f bench/peers/spring/pom.xml package >&2 || { echo "run.sh: the Spring peer's build failed" >&2; exit 2; }
-  fi
-  for peer in node-ws socketio; do
-    if needs "$peer"; then
-      echo "run.sh: npm ci in bench/peers/$peer..." >&2
-      (cd "bench/peers/$peer" && npm ci --no-audit --no-fund --loglevel=error >&2) || { echo "run.sh: npm ci failed for $peer" >&2; exit 2; }
-    fi
-  done
-fi
+if [ "$build" = 1 ]; then build_servers; fi
 command -v curl >/dev/null || { echo "run.sh: curl is needed to poll /health" >&2; exit 2; }
-
-free_port() {
-  local p=$1
-  for _ in $(seq 50); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-    p=$((p + 1))
-  done
-  return 1
-}
-
-# Starts server $1 on port $2 (log $3) on core 0 and waits for GET /health (at most 60 s).
-start_server() {
-  local name=$1 port=$2 log=$3
-  case "$name" in
-    # Herald refuses anonymous clients and keyless publishers by default; the peers check nothing,
-    # so the benchmark lets anonymous subscribers in and gives the publisher a key. Per-connection
-    # log lines are off (10,000 of them at the end of a step would be measured too).
-    herald-passthrough) HERALD_AUTH_ANONYMOUS=true HERALD_AUTH_API_KEYS_PUBLISH="$HERALD_BENCH_API_KEY" \
-      $server_cpu java $server_java_opts -jar "$server_jar" serve --host 127.0.0.1 --port "$port" --preset passthrough \
-      --log-level warn --set limits.maxConnectionsPerIp=100000 >"$log" 2>&1 & ;;
-    herald-defaults) HERALD_AUTH_ANONYMOUS=true HERALD_AUTH_API_KEYS_PUBLISH="$HERALD_BENCH_API_KEY" \
-      $server_cpu java $server_java_opts -jar "$server_jar" serve --host 127.0.0.1 --port "$port" \
-      --log-level warn --set limits.maxConnectionsPerIp=100000 >"$log" 2>&1 & ;;
-    raw-netty) $server_cpu java $server_java_opts -cp "$bench_jar" io.herald.bench.peers.RawNettyPeer "$port" 127.0.0.1 >"$log" 2>&1 & ;;
-    spring) $server_cpu java $server_java_opts -jar "$spring_jar" --server.port="$port" >"$log" 2>&1 & ;;
-    node-ws) $server_cpu node bench/peers/node-ws/server.js "$port" 127.0.0.1 >"$log" 2>&1 & ;;
-    socketio) $server_cpu node bench/peers/socketio/server.js "$port" 127.0.0.1 >"$log" 2>&1 & ;;
-    *) echo "run.sh: unknown server '$name'" >&2; return 1 ;;
-  esac
-  server_pid=$!
-  for _ in $(seq 600); do
-    kill -0 "$server_pid" 2>/dev/null || { server_pid=""; return 1; }
-    curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/health" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  stop_pid "$server_pid"; server_pid=""
-  return 1
-}
 
 server_args() {
   case "$1" in
