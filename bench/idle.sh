@@ -284,14 +284,7 @@ file_max=$(cat /proc/sys/fs/file-max 2>/dev/null || echo -1)
 tcp_mem=$(tr -s "\t " "  " </proc/sys/net/ipv4/tcp_mem 2>/dev/null || true)
 machine="$results/machine.txt"
 {
-  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"
-  echo "memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
-  echo "kernel: $(uname -sr)"
-  echo "java: $(java -version 2>&1 | sed -n 2p)"
-  echo "node: $(node -v 2>/dev/null || echo none)"
-  echo "ws: $(node -p "require('./bench/peers/node-ws/node_modules/ws/package.json').version" 2>/dev/null || echo '?')"
-  echo "socket.io: $(node -p "require('./bench/peers/socketio/node_modules/socket.io/package.json').version" 2>/dev/null || echo '?')"
-  echo "spring boot: $(sed -n 's/.*<version>\(3[^<]*\)<\/version>.*/\1/p' bench/peers/spring/pom.xml | head -1)"
+  describe_machine
   echo "open files: $hard_nofile per process (ulimit -Hn), fs.nr_open $nr_open, fs.file-max $file_max"
   echo "ephemeral ports: $port_low-$port_high; tcp_mem (pages): $tcp_mem; page size $(getconf PAGESIZE) B"
   echo "counts: ${count_list[*]} (one load generator process per step), $connect_rate connections/s, $settle_seconds s settle before each sample"

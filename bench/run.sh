@@ -205,14 +205,7 @@ done
 
 machine="$results/machine.txt"
 {
-  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"
-  echo "memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
-  echo "kernel: $(uname -sr)"
-  echo "java: $(java -version 2>&1 | sed -n 2p)"
-  echo "node: $(node -v 2>/dev/null || echo none)"
-  echo "ws: $(node -p "require('./bench/peers/node-ws/node_modules/ws/package.json').version" 2>/dev/null || echo '?')"
-  echo "socket.io: $(node -p "require('./bench/peers/socketio/node_modules/socket.io/package.json').version" 2>/dev/null || echo '?')"
-  echo "spring boot: $(sed -n 's/.*<version>\(3[^<]*\)<\/version>.*/\1/p' bench/peers/spring/pom.xml | head -1)"
+  describe_machine
   echo "subscribers: $subscribers in $processes load generator process(es); rates $rates msg/s; $step_seconds s per step, drain up to $drain_seconds s"
   if [ "$scenario" = channels ]; then
     echo "channels: $channels ($channel_template, {c} = 0 … $((channels - 1))): subscriber i on channel i mod $channels, message j to channel j mod $channels; $publish_connections publish connection(s); warm-up $warmup_rate msg/s for $warmup_seconds s"

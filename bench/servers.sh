@@ -82,3 +82,15 @@ start_server() {
   stop_pid "$server_pid"; server_pid=""
   return 1
 }
+
+# The machine and the servers' versions, one "name: value" line each, for a report's Machine section.
+describe_machine() {
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores)"
+  echo "memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
+  echo "kernel: $(uname -sr)"
+  echo "java: $(java -version 2>&1 | sed -n 2p)"
+  echo "node: $(node -v 2>/dev/null || echo none)"
+  echo "ws: $(node -p "require('./bench/peers/node-ws/node_modules/ws/package.json').version" 2>/dev/null || echo '?')"
+  echo "socket.io: $(node -p "require('./bench/peers/socketio/node_modules/socket.io/package.json').version" 2>/dev/null || echo '?')"
+  echo "spring boot: $(sed -n 's/.*<version>\(3[^<]*\)<\/version>.*/\1/p' bench/peers/spring/pom.xml | head -1)"
+}
