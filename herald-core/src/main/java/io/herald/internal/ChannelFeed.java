@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -131,11 +132,15 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
         }
         if (passIndex < targets.length) {
             long thisPass = pass;
-            loop.execute(() -> {
-                if (pass == thisPass && passMembers != null && !disposed) {
-                    runSlice();
-                }
-            });
+            try {
+                loop.execute(() -> {
+                    if (pass == thisPass && passMembers != null && !disposed) {
+                        runSlice();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                endPass(); // the loop is shutting down: its connections are closing too
+            }
             return;
         }
         endPass();
