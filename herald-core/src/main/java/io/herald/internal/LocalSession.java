@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 final class LocalSession implements ClientSession {
     private static final Logger log = LoggerFactory.getLogger(LocalSession.class);
 
-    private final Hub hub;
-    private final Outlet outlet;
     private static final Subscription[] NONE = new Subscription[0];
 
+    private final Hub hub;
+    private final Outlet outlet;
     /**
      * The subscriptions, copy-on-write: replaced on the loop, read anywhere. An array rather than a
      * map because a connection has few (most one) and an idle connection's bytes add up.

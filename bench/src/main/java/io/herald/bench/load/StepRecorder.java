@@ -44,10 +44,6 @@ final class StepRecorder {
             steps[size] = step;
             micros[size++] = latencyMicros;
         }
-
-        int size() {
-            return size;
-        }
     }
 
     StepRecorder() {
@@ -60,6 +56,7 @@ final class StepRecorder {
         return step >= 0 && step < MAX_STEPS;
     }
 
+    /** One message on its own (tests; the load generator records a frame's messages with {@link #deliveries}). */
     void delivery(int step, long latencyMicros) {
         FrameBatch one = new FrameBatch();
         one.add(step, latencyMicros);

@@ -53,4 +53,23 @@ class StepTallyTest {
                 .containsExactly("127.0.0.2", "127.0.0.3", "127.0.0.4");
         assertThat(SubscribeCommand.sources("none")).isEmpty();
     }
+
+    @Test
+    void aFramesMessagesCountUnderTheirOwnSteps() {
+        StepRecorder r = new StepRecorder();
+        StepRecorder.FrameBatch batch = new StepRecorder.FrameBatch();
+        for (int i = 0; i < 100; i++) { // past the batch's first capacity
+            batch.add(i < 70 ? 4 : 5, 1_000 + i);
+        }
+        batch.add(-1, 10); // no step: ignored
+        r.deliveries(batch);
+        r.frame(4, 500);
+
+        java.util.List<StepTally> tallies = r.snapshot();
+        assertThat(tallies).extracting(StepTally::step).containsExactly(4);
+        assertThat(tallies.get(0).deliveries()).isEqualTo(70);
+        assertThat(tallies.get(0).latencyMicros().getMaxValue()).isBetween(1_069L, 1_070L);
+        r.frame(5, 100);
+        assertThat(r.snapshot().get(1).deliveries()).isEqualTo(30);
+    }
 }

@@ -73,11 +73,10 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private long rateRefillNanos;
     private int rateStrikes;
     private int closeCode = -1;
-    /** Whether permessage-deflate was negotiated: then frames go through the compression encoder. */
-    private boolean compressed;
     /**
      * The frame encoder's context, for fan-out frames already framed for the wire: writing there
-     * skips the handlers behind it, none of which touches outbound bytes. Null when compressed.
+     * skips the handlers behind it, none of which touches outbound bytes. Null when permessage-deflate
+     * was negotiated: then frames go through the compression encoder.
      */
     private ChannelHandlerContext wireContext;
 
@@ -123,8 +122,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         }
         info.state = ConnectionState.CONNECTED;
         // the extension handler adds its encoder before this listener runs (it registered first)
-        compressed = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
-        wireContext = compressed ? null : channel.pipeline().context(WebSocketFrameEncoder.class);
+        wireContext = channel.pipeline().get(WebSocketExtensionEncoder.class) != null ? null
+                : channel.pipeline().context(WebSocketFrameEncoder.class);
         session = server.herald().openSession(this);
         server.connections().add(this);
         server.metrics().opened();
@@ -210,7 +209,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
      */
     @Override
     public void write(SharedFrame frame, int messages) {
-        if (compressed) {
+        ChannelHandlerContext at = wireContext;
+        if (at == null) {
             write(frame.text().retainedDuplicate(), messages);
             return;
         }
@@ -220,13 +220,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         info.messagesOut += messages;
         info.framesOut++;
         info.bytesOut += frame.text().readableBytes();
-        ByteBuf wire = frame.wire(ServerFrames.WEBSOCKET_TEXT).retainedDuplicate();
-        ChannelHandlerContext at = wireContext;
-        if (at != null) {
-            at.writeAndFlush(wire, at.voidPromise());
-        } else {
-            channel.writeAndFlush(wire, channel.voidPromise());
-        }
+        at.writeAndFlush(frame.wire(ServerFrames.WEBSOCKET_TEXT).retainedDuplicate(), at.voidPromise());
     }
 
     @Override
