@@ -27,6 +27,13 @@ public interface ClientSession {
     /** The transport's socket takes frames again: sends what waited in the backlogs. */
     void writable();
 
+    /**
+     * Writes what waits in the backlogs now, whether or not the socket takes more (graceful
+     * shutdown, after {@link Herald#flush()}: the backlogs are bounded, and nothing acknowledged
+     * may stay behind).
+     */
+    void flush();
+
     /** Ends every subscription; the session delivers nothing more. Idempotent. */
     void close();
 }

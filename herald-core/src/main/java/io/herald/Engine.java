@@ -1,6 +1,7 @@
 package io.herald;
 
 import io.herald.internal.MemoryEngine;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,8 +30,20 @@ public interface Engine extends AutoCloseable {
      */
     CompletableFuture<Publication> publish(Message message);
 
-    /** The channel's current position as this node knows it; cheap and non-blocking. */
+    /**
+     * The channel's current position as this node knows it, creating the channel (offset 0, a new
+     * epoch) if it has none; cheap and non-blocking. Reading a position is not activity: it does
+     * not keep an idle channel from being removed.
+     */
     StreamPosition position(String channel);
+
+    /**
+     * The channel's position if the engine holds state for it, without creating it (stats and
+     * admin reads). Like {@link #position}, not activity.
+     */
+    default Optional<StreamPosition> peek(String channel) {
+        return Optional.of(position(channel));
+    }
 
     /** Whether the engine can serve, for {@code /health}. */
     Health health();

@@ -165,6 +165,16 @@ public final class Herald implements AutoCloseable {
         return existed;
     }
 
+    /**
+     * Sends every pending batch and throttled key now, without waiting for their interval (a
+     * transport's graceful shutdown calls this before telling clients to go). The future completes
+     * once each has been written to its subscribers, or to the backlogs of slow ones, which
+     * {@link ClientSession#flush()} then sends.
+     */
+    public CompletableFuture<Void> flush() {
+        return hub.flush();
+    }
+
     /** Where Herald's meters go. Unless the builder was given one, a composite a transport can add its registry to. */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
@@ -172,7 +182,7 @@ public final class Herald implements AutoCloseable {
 
     private ChannelInfo info(ChannelStats s, long now) {
         String ch = s.channel();
-        return new ChannelInfo(ch, engine.position(ch), s.published(), s.delivered(), s.coalesced(), s.dropped(),
+        return new ChannelInfo(ch, engine.peek(ch).orElse(StreamPosition.NONE), s.published(), s.delivered(), s.coalesced(), s.dropped(),
                 hub.subscriberCount(ch), s.elapsedSeconds(now), s.completed());
     }
 

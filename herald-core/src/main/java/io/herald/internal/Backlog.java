@@ -86,6 +86,11 @@ final class Backlog {
         return bytes;
     }
 
+    /** Counts {@code n} messages dropped before they reached this backlog, to be told with the next {@code lag}. */
+    void addSkipped(long n) {
+        skipped += n;
+    }
+
     /** Plain messages dropped since the last {@link #takeSkipped()}. */
     long takeSkipped() {
         long s = skipped;

@@ -3,12 +3,14 @@ package io.herald.internal;
 import io.herald.HeraldClock;
 import io.herald.NamespaceOptions;
 import io.herald.SharedFrame;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * confined to {@link #loop}.
  */
 final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChannelFeed.class);
     private static final Subscription[] NONE = new Subscription[0];
 
     final String channel;
@@ -44,10 +47,16 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
     private long passWritten;
     /** Counts passes, so a stale continuation of an ended pass does nothing. */
     private long pass;
-    /** Frames emitted while a pass was under way, in order; null until needed. */
-    private ArrayDeque<List<Encoded>> queued;
+    /** Frames emitted while a pass was under way, in order, bounded; null until needed. */
+    private FeedQueue queued;
+    /** Plain messages the queue dropped, told to each member of the pass under way before its frame. */
+    private FeedQueue.Skipped passSkipped = FeedQueue.Skipped.NONE;
+    /** The pass's {@code lag} frame, encoded once for the members it goes to whole. */
+    private ByteBuf passLag;
     /** The batch timer fired during a pass: wake the shaper when the pass ends. */
     private boolean wakeDeferred;
+    /** Completed once the passes under way are over (a graceful shutdown's flush); null when none wait. */
+    private List<CompletableFuture<Void>> flushWaiters;
 
     ChannelFeed(String channel, EventExecutor loop, HeraldClock clock, NamespaceOptions options, StatsRegistry stats) {
         this.channel = channel;
@@ -84,9 +93,11 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
         if (passMembers != null) {
             // a pass is under way: this frame follows it, so every member keeps offset order
             if (queued == null) {
-                queued = new ArrayDeque<>();
+                queued = new FeedQueue(options.outboundBufferBytes());
             }
-            queued.add(frame);
+            if (!queued.add(frame)) {
+                overwhelmed();
+            }
             return;
         }
         startPass(frame);
@@ -99,6 +110,7 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
      */
     private void startPass(List<Encoded> frame) {
         passMessages = frame;
+        passSkipped = queued == null ? FeedQueue.Skipped.NONE : queued.takeSkipped();
         passMembers = members;
         passIndex = 0;
         passWritten = 0;
@@ -112,6 +124,13 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
         int end = Math.min(targets.length, passIndex + SLICE);
         for (; passIndex < end; passIndex++) {
             Subscription s = targets[passIndex];
+            long skipped = passSkipped.forMember(s.since);
+            if (skipped > 0) {
+                announceSkipped(s, skipped);
+            }
+            if (frame.isEmpty()) {
+                continue;
+            }
             List<Encoded> mine = s.select(frame);
             if (mine.isEmpty()) {
                 continue;
@@ -140,6 +159,7 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
                 });
             } catch (RejectedExecutionException e) {
                 endPass(); // the loop is shutting down: its connections are closing too
+                releaseFlushWaiters();
             }
             return;
         }
@@ -147,9 +167,79 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
         List<Encoded> next = queued == null ? null : queued.poll();
         if (next != null) {
             startPass(next);
+        } else if (queued != null && queued.hasSkipped()) {
+            startPass(List.of()); // everything queued was dropped: the members still hear of it
         } else if (wakeDeferred) {
             wakeDeferred = false;
             shaper.onWake(clock.nanoTime());
+        }
+        if (passMembers == null) {
+            releaseFlushWaiters();
+        }
+    }
+
+    /**
+     * Sends everything the shaper holds now, throttled keys included (graceful shutdown: nothing
+     * acknowledged may stay behind), and completes {@code done} once every member has been written
+     * to, or has the messages in its backlog. Runs on {@link #loop}.
+     */
+    void flush(CompletableFuture<Void> done) {
+        if (!disposed) {
+            shaper.flushAll(clock.nanoTime());
+        }
+        if (passMembers == null) {
+            done.complete(null);
+            return;
+        }
+        if (flushWaiters == null) {
+            flushWaiters = new ArrayList<>();
+        }
+        flushWaiters.add(done);
+    }
+
+    private void releaseFlushWaiters() {
+        if (flushWaiters != null) {
+            List<CompletableFuture<Void>> waiting = flushWaiters;
+            flushWaiters = null;
+            waiting.forEach(f -> f.complete(null));
+        }
+    }
+
+    /**
+     * Tells member {@code s} that {@code skipped} messages of this channel were dropped before
+     * reaching it: in a {@code lag} frame now, or through its backlog if it has one (the frame must
+     * follow what waits there).
+     */
+    private void announceSkipped(Subscription s, long skipped) {
+        LocalSession session = s.session;
+        stats.of(channel).dropped(skipped);
+        if (s.backlog != null || !session.isWritable()) {
+            session.skipped(s, skipped, options);
+            return;
+        }
+        if (skipped == passSkipped.count()) {
+            if (passLag == null) {
+                passLag = Frames.lag(ByteBufAllocator.DEFAULT, channel, skipped);
+            }
+            session.write(passLag.retainedDuplicate(), 0);
+        } else {
+            session.write(Frames.lag(ByteBufAllocator.DEFAULT, channel, skipped), 0);
+        }
+        stats.of(channel).lagFrame();
+    }
+
+    /**
+     * What must not be dropped (critical and keyed messages) alone outgrew the feed's hard bound:
+     * this loop cannot fan the channel out as fast as it is published. Every member is closed with
+     * 4003, as a slow consumer would be, and recovers from history when it comes back.
+     */
+    private void overwhelmed() {
+        Subscription[] all = members;
+        log.warn("channel {}: {} bytes of critical and keyed messages wait for {} subscribers on this event loop;"
+                + " closing them with 4003", channel, queued.bytes(), all.length);
+        queued.clear();
+        for (Subscription s : all) {
+            s.session.slowConsumer(s);
         }
     }
 
@@ -161,6 +251,11 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
             passFrame.release();
             passFrame = null;
         }
+        if (passLag != null) {
+            passLag.release();
+            passLag = null;
+        }
+        passSkipped = FeedQueue.Skipped.NONE;
         passMembers = null;
         passMessages = null;
     }
@@ -202,6 +297,7 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
         if (passMembers != null) {
             endPass();
         }
+        releaseFlushWaiters();
         queued = null;
         if (timer != null) {
             timer.cancel(false);

@@ -5,6 +5,8 @@ import io.herald.NamespaceOptions;
 import io.herald.Publication;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +88,19 @@ final class ChannelSubscribers {
         Encoded m = Encoded.of(p);
         for (ChannelFeed feed : feeds) {
             execute(feed, () -> feed.offer(m));
+        }
+    }
+
+    /** Asks every feed to send what it holds now; adds a future per feed, complete once it has. */
+    synchronized void flush(List<CompletableFuture<Void>> done) {
+        for (ChannelFeed feed : feeds) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            done.add(f);
+            try {
+                feed.loop.execute(() -> feed.flush(f));
+            } catch (RejectedExecutionException e) {
+                f.complete(null); // the loop is gone, and its connections with it
+            }
         }
     }
 

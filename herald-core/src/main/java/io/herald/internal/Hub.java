@@ -8,7 +8,10 @@ import io.herald.HeraldConfig;
 import io.herald.Outlet;
 import io.herald.Publication;
 import io.herald.StreamPosition;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,6 +57,18 @@ public final class Hub implements Engine.PublicationSink {
         if (subs != null) {
             subs.reset();
         }
+    }
+
+    /**
+     * Sends every pending batch and throttled key of every channel now (graceful shutdown). The
+     * future completes once each has been written to its subscribers, or to their backlogs.
+     */
+    public CompletableFuture<Void> flush() {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (ChannelSubscribers subs : channels.values()) {
+            subs.flush(done);
+        }
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
     }
 
     /** Ends every local subscription to {@code channel}, telling each client; returns how many there were. */

@@ -93,6 +93,33 @@ final class LocalSession implements ClientSession {
         }
     }
 
+    /**
+     * {@code skipped} messages for {@code sub} were dropped before they reached its backlog (the
+     * feed could not keep up): its next {@code lag} frame, sent before what waits, counts them.
+     */
+    void skipped(Subscription sub, long skipped, NamespaceOptions options) {
+        if (closed) {
+            return;
+        }
+        if (sub.backlog == null) {
+            sub.backlog = new Backlog(options.outboundBufferBytes());
+        }
+        sub.backlog.addSkipped(skipped);
+        if (outlet.isWritable()) {
+            drain(sub, options.batchMaxSize());
+        }
+    }
+
+    /** The channel's fan-out could not keep up even with what must not be dropped: close with 4003. */
+    void slowConsumer(Subscription sub) {
+        if (closed) {
+            return;
+        }
+        log.warn("connection {}: closed with 4003, the fan-out of {} fell too far behind", outlet.id(), sub.channel);
+        outlet.close(CloseCodes.SLOW_CONSUMER, "slow consumer");
+        close();
+    }
+
     @Override
     public void writable() {
         if (closed) {
@@ -125,6 +152,36 @@ final class LocalSession implements ClientSession {
             List<Encoded> chunk = backlog.poll(maxSize);
             outlet.write(Frames.frame(ByteBufAllocator.DEFAULT, sub.channel, chunk), chunk.size());
             hub.stats().of(sub.channel).delivered(chunk.size());
+        }
+    }
+
+    /**
+     * Writes what waits in every backlog now, writable or not (graceful shutdown: the backlogs are
+     * bounded, and nothing acknowledged may stay behind); a {@code lag} frame first where
+     * messages were dropped.
+     */
+    @Override
+    public void flush() {
+        if (closed) {
+            return;
+        }
+        for (Subscription sub : subscriptions) {
+            Backlog backlog = sub.backlog;
+            if (backlog == null) {
+                continue;
+            }
+            long skipped = backlog.takeSkipped();
+            if (skipped > 0) {
+                outlet.write(Frames.lag(ByteBufAllocator.DEFAULT, sub.channel, skipped), 0);
+                hub.stats().of(sub.channel).lagFrame();
+            }
+            int maxSize = hub.options(sub.channel).batchMaxSize();
+            while (!backlog.isEmpty()) {
+                List<Encoded> chunk = backlog.poll(maxSize);
+                outlet.write(Frames.frame(ByteBufAllocator.DEFAULT, sub.channel, chunk), chunk.size());
+                hub.stats().of(sub.channel).delivered(chunk.size());
+            }
+            sub.backlog = null;
         }
     }
 

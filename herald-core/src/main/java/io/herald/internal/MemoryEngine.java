@@ -8,6 +8,7 @@ import io.herald.Publication;
 import io.herald.StreamPosition;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,8 +29,12 @@ public final class MemoryEngine implements Engine {
         volatile long offset;
         /** Epoch millis of completion, or 0 while active. */
         long completedAt;
-        /** Epoch millis of the last publish or position request. */
+        /** Epoch millis of the last publish, or of the creation. */
         volatile long lastActive;
+
+        ChannelStream(long createdAt) {
+            this.lastActive = createdAt;
+        }
         /** Set when swept; a publisher that raced the sweep retries on a fresh stream. */
         boolean removed;
     }
@@ -45,7 +50,7 @@ public final class MemoryEngine implements Engine {
             return CompletableFuture.failedFuture(HeraldException.engineUnavailable("engine is closed"));
         }
         while (true) {
-            ChannelStream stream = channels.computeIfAbsent(message.channel(), c -> new ChannelStream());
+            ChannelStream stream = channels.computeIfAbsent(message.channel(), c -> new ChannelStream(0));
             synchronized (stream) {
                 if (stream.removed) {
                     continue;
@@ -65,10 +70,16 @@ public final class MemoryEngine implements Engine {
         ChannelStream stream = channels.get(channel);
         if (stream == null) {
             ChannelNames.validate(channel);
-            stream = channels.computeIfAbsent(channel, c -> new ChannelStream());
+            // a new channel is active from its creation; reading a known one is not activity
+            stream = channels.computeIfAbsent(channel, c -> new ChannelStream(context.clock().epochMillis()));
         }
-        stream.lastActive = context.clock().epochMillis();
         return new StreamPosition(stream.epoch, stream.offset);
+    }
+
+    @Override
+    public Optional<StreamPosition> peek(String channel) {
+        ChannelStream stream = channels.get(channel);
+        return stream == null ? Optional.empty() : Optional.of(new StreamPosition(stream.epoch, stream.offset));
     }
 
     @Override

@@ -54,6 +54,24 @@ class LifecycleTest {
     }
 
     @Test
+    void readingAChannelsStatsDoesNotKeepItAlive() {
+        herald.publish(Message.builder("scan:watched", "progress").build()).join();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(11));
+            // a dashboard polling the channel, as GET /api/channels/{ch} does
+            assertThat(herald.channel("scan:watched")).isPresent();
+            assertThat(herald.channels()).isNotEmpty();
+            assertThat(herald.sweep()).isZero();
+        }
+        clock.advance(Duration.ofSeconds(5)); // 60 s after the publish: reads were not activity
+        assertThat(herald.sweep()).isEqualTo(1);
+        assertThat(herald.channelCount()).isZero();
+        // and reading it once it is gone creates nothing
+        assertThat(herald.channel("scan:watched")).isEmpty();
+        assertThat(herald.channelCount()).isZero();
+    }
+
+    @Test
     void completeOnEventCompletesTheChannel() {
         herald.publish(Message.builder("scan:2", "scanCompleted").build()).join();
         clock.advance(Duration.ofMinutes(1));

@@ -101,7 +101,8 @@ public final class HeraldServer implements Transport {
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
                 // Past 64 KiB queued in Netty a connection counts as not writable: the core then
                 // keeps its messages in a bounded, coalescing backlog instead (SPEC §3 slow consumers).
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(
+                        ServerContext.WRITE_LOW_WATER_BYTES, ServerContext.WRITE_HIGH_WATER_BYTES))
                 .childHandler(new ServerInitializer(context, allChannels));
         try {
             serverChannel = b.bind(config.host(), config.port()).syncUninterruptibly().channel();

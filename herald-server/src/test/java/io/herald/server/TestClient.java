@@ -58,6 +58,7 @@ public final class TestClient implements AutoCloseable {
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private volatile String closeReason;
     private volatile boolean skipPings = true;
+    private volatile boolean answerPings;
     /** Messages of a batch frame not yet handed out by {@link #nextMessage()}. */
     private final java.util.ArrayDeque<JsonNode> unpacked = new java.util.ArrayDeque<>();
     private int batchFrames;
@@ -136,6 +137,9 @@ public final class TestClient implements AutoCloseable {
                 client.closeCode.complete(close.statusCode());
                 ctx.close();
             } else if (msg instanceof WebSocketFrame f) {
+                if (client.answerPings && f instanceof TextWebSocketFrame t && t.text().equals("{\"type\":\"ping\"}")) {
+                    ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"pong\"}"));
+                }
                 client.frames.add(f.retain());
             }
         }
@@ -159,6 +163,17 @@ public final class TestClient implements AutoCloseable {
     public TestClient skipPings(boolean skip) {
         this.skipPings = skip;
         return this;
+    }
+
+    /** Whether to answer the server's {@code ping} frames with a {@code pong} as they are read (default false). */
+    public TestClient answerPings(boolean answer) {
+        this.answerPings = answer;
+        return this;
+    }
+
+    /** While paused: reads one buffer's worth from the socket (a slow reader reads now and then). */
+    public void readOnce() {
+        channel.read();
     }
 
     /** Stops reading from the socket, as a stalled browser tab would: the server sees backpressure. */

@@ -16,6 +16,10 @@ public final class ServerContext {
     static final String SERVER_NAME = "herald/" + version();
     private static final Logger log = LoggerFactory.getLogger("io.herald.server.BadInput");
     private static final long BAD_INPUT_LOG_INTERVAL_NANOS = 1_000_000_000L;
+    /** Past this many bytes queued in Netty a connection is not writable, and the core keeps its messages instead. */
+    public static final int WRITE_HIGH_WATER_BYTES = 64 * 1024;
+    /** Below this many bytes queued a connection is writable again. */
+    public static final int WRITE_LOW_WATER_BYTES = 32 * 1024;
 
     private final Herald herald;
     private final ServerConfig config;
@@ -39,6 +43,15 @@ public final class ServerContext {
     /** The Prometheus text of every meter, if this server exports to Prometheus. */
     Optional<String> scrape() {
         return prometheus == null ? Optional.empty() : Optional.of(prometheus.scrape());
+    }
+
+    /**
+     * How many bytes may wait in one connection's outbound buffer before answers to the client's
+     * own frames (pongs, replies, errors) close it with 1008: Netty's high water mark plus the
+     * default namespace's outbound buffer, the bound every other kind of frame already has.
+     */
+    long outboundBoundBytes() {
+        return WRITE_HIGH_WATER_BYTES + herald.config().defaults().outboundBufferBytes();
     }
 
     public Authenticator auth() {

@@ -68,10 +68,14 @@ final class ServerFrames {
         });
     }
 
-    static ByteBuf unsubscribed(ByteBufAllocator alloc, JsonNode id, String channel) {
+    /** The answer to {@code unsubscribe} (reason null), or the server ending a subscription (with a reason). */
+    static ByteBuf unsubscribed(ByteBufAllocator alloc, JsonNode id, String channel, String reason) {
         return Json.encode(alloc, 64, g -> {
             start(g, "unsubscribed", id);
             g.writeStringField("channel", channel);
+            if (reason != null) {
+                g.writeStringField("reason", reason);
+            }
             g.writeEndObject();
         });
     }

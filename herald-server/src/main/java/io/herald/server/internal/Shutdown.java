@@ -35,6 +35,9 @@ public final class Shutdown implements Runnable {
         int sessions = server.connections().active();
         log.info("shutting down: telling {} connections to reconnect, draining for at most {} ms", sessions,
                 server.config().drainTimeout().toMillis());
+        // Nothing acknowledged stays behind (SPEC §11): pending batches and throttled keys go out
+        // first, then each connection sends its backlog, its shutdown frame and its close.
+        flushPending(deadline);
         for (WebSocketSession s : server.connections().sessions()) {
             s.executor().execute(s::shutdown);
         }
@@ -46,6 +49,18 @@ public final class Shutdown implements Runnable {
         bossGroup.shutdownGracefully(0, 1, TimeUnit.MILLISECONDS).awaitUninterruptibly(Math.max(1, remainingMillis(deadline)));
         log.info("shutdown {} in {} ms", drained ? "complete" : "cut short by the drain timeout",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    private void flushPending(long deadline) {
+        try {
+            server.herald().flush().get(Math.max(1, remainingMillis(deadline)), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("pending messages not flushed within the drain timeout; closing connections anyway");
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("flushing pending messages failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until every WebSocket connection has closed, or the deadline; returns whether all did. */

@@ -65,7 +65,9 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private ScheduledFuture<?> heartbeat;
     /** Closes the connection when its token expires, or when it has not authenticated in time. */
     private ScheduledFuture<?> authDeadline;
-    private long lastSeenNanos;
+    private final Liveness liveness;
+    /** Whether the connection authenticated with a token (not anonymously): its user can no longer change. */
+    private boolean tokenAuthenticated;
     /** The user this connection counts against in the registry, or null. */
     private String claimedUser;
     /** Inbound token bucket (SPEC §8): tokens left, when last refilled, rejections in a row. */
@@ -89,7 +91,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         this.initialChannel = initialChannel;
         this.upgradeToken = upgradeToken;
         this.connectedNanos = server.clock().nanoTime();
-        this.lastSeenNanos = connectedNanos;
+        this.liveness = new Liveness(server.config().heartbeatTimeout().toNanos(), connectedNanos);
     }
 
     @Override
@@ -150,6 +152,12 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
             return;
         }
         String user = p.user().orElse(null);
+        if (tokenAuthenticated && !java.util.Objects.equals(user, info.user)) {
+            // a connection is one user's: another user's token must open its own connection
+            throw HeraldException.forbidden("this connection is authenticated as '" + info.user
+                    + "'; a token for another user needs its own connection");
+        }
+        tokenAuthenticated |= token != null;
         if (user != null && !user.equals(claimedUser)) {
             if (!server.connections().claimUser(user, server.config().maxConnectionsPerUser())) {
                 log.warn("connection {} refused: user {} already has {} connections", id(), user,
@@ -164,6 +172,9 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         boolean first = permissions == null;
         permissions = p;
         info.user = user;
+        if (!first) {
+            recheckSubscriptions(p);
+        }
         if (authDeadline != null) {
             authDeadline.cancel(false);
             authDeadline = null;
@@ -173,7 +184,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
             authDeadline = channel.eventLoop().schedule(() -> refuse(UnauthorizedException.expired()), delay,
                     TimeUnit.MILLISECONDS);
         });
-        send(ServerFrames.welcome(channel.alloc(), id, id(), server.config().heartbeatInterval().toMillis(),
+        reply(ServerFrames.welcome(channel.alloc(), id, id(), server.config().heartbeatInterval().toMillis(),
                 server.config().heartbeatTimeout().toMillis(), ServerContext.SERVER_NAME));
         if (first && initialChannel != null) {
             String ch = initialChannel;
@@ -182,6 +193,20 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
                 subscribe(null, ch, Optional.empty(), null);
             } catch (HeraldException e) {
                 reject(null, e);
+            }
+        }
+    }
+
+    /**
+     * A renewed authentication may allow less than the one before: every subscription the new
+     * permissions do not allow ends, and the client is told with {@code unsubscribed} (reason
+     * {@code forbidden}).
+     */
+    private void recheckSubscriptions(Permissions p) {
+        for (String ch : session.channels()) {
+            if (!p.canSubscribe(ch)) {
+                session.unsubscribe(ch);
+                reply(ServerFrames.unsubscribed(channel.alloc(), null, ch, "forbidden"));
             }
         }
     }
@@ -243,6 +268,38 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         channel.writeAndFlush(new TextWebSocketFrame(json), channel.voidPromise());
     }
 
+    /**
+     * Writes an answer to the client's own frame (a reply, an error, a pong). Answers bypass the
+     * core's backlog, so a client that keeps asking and never reads could otherwise grow the
+     * outbound buffer without end: past the connection's outbound bound it is closed with 1008.
+     */
+    private void reply(ByteBuf json) {
+        if (!withinOutboundBound(json.readableBytes())) {
+            json.release();
+            return;
+        }
+        send(json);
+    }
+
+    /** Whether {@code bytes} more fit in the outbound buffer; closes the connection (1008) if not. */
+    private boolean withinOutboundBound(int bytes) {
+        if (channel.isWritable()) {
+            return true;
+        }
+        io.netty.channel.ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        long pending = out == null ? 0 : out.totalPendingWriteBytes();
+        if (pending + bytes <= server.outboundBoundBytes()) {
+            return true;
+        }
+        if (info.state == ConnectionState.CONNECTED) {
+            server.badInput(id(), new HeraldException(ErrorCode.RATE_LIMITED, "answers not read: " + pending
+                    + " bytes waiting for the client, the bound is " + server.outboundBoundBytes()));
+            info.recordError("policy: answers not read");
+            close(CloseCodes.POLICY_VIOLATION, "not reading");
+        }
+        return false;
+    }
+
     private void releaseUser() {
         if (claimedUser != null) {
             server.connections().releaseUser(claimedUser);
@@ -252,10 +309,12 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     /**
      * Whether another client frame fits in the inbound rate: a token bucket of {@code inboundRate}
-     * per second with a burst of one second's worth. A client that keeps sending through a full
-     * second of rejections is abusive and closed with 1008.
+     * per second with a burst of one second's worth. Every frame counts, control frames included
+     * (each ping asks for a pong). A client that keeps sending through a full second of rejections
+     * is abusive and closed with 1008. A rejected data frame is answered with {@code rate_limited};
+     * a rejected control frame is dropped without an answer.
      */
-    private boolean withinRate() {
+    private boolean withinRate(boolean answer) {
         long now = server.clock().nanoTime();
         int rate = server.config().inboundRate();
         if (rateRefillNanos == 0) {
@@ -273,9 +332,11 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
             log.warn("connection {}: more than {} frames rejected in a row for the rate limit; closing with 1008", id(), rate);
             server.badInput(id(), new HeraldException(ErrorCode.RATE_LIMITED, "inbound flood"));
             close(CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
-        } else {
+        } else if (answer) {
             reject(null, new HeraldException(ErrorCode.RATE_LIMITED,
                     "too many messages: at most " + rate + " per second"));
+        } else {
+            server.badInput(id(), new HeraldException(ErrorCode.RATE_LIMITED, "control frame over the rate limit"));
         }
         return false;
     }
@@ -285,18 +346,22 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         if (info.state == ConnectionState.DISCONNECTING && !(frame instanceof CloseWebSocketFrame)) {
             return; // closing: only the client's close frame matters now
         }
-        if ((frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) && !withinRate()) {
-            info.bytesIn += frame.content().readableBytes();
-            return;
-        }
-        lastSeenNanos = server.clock().nanoTime();
+        // any frame is a sign of life, even one refused for the rate
+        liveness.seen(server.clock().nanoTime());
         info.lastSeen = server.clock().epochMillis();
         info.bytesIn += frame.content().readableBytes();
+        boolean data = frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame;
+        if (!(frame instanceof CloseWebSocketFrame) && !withinRate(data)) {
+            return;
+        }
         if (frame instanceof TextWebSocketFrame) {
             info.messagesIn++;
             onText(frame.content());
         } else if (frame instanceof PingWebSocketFrame) {
-            channel.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), channel.voidPromise());
+            if (withinOutboundBound(frame.content().readableBytes() + 2)) {
+                info.framesOut++;
+                channel.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), channel.voidPromise());
+            }
         } else if (frame instanceof CloseWebSocketFrame close) {
             onClientClose(close);
         } else if (frame instanceof BinaryWebSocketFrame) {
@@ -349,10 +414,10 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
             case "unsubscribe" -> {
                 String ch = MessageJson.text(root, "channel", true);
                 session.unsubscribe(ch);
-                send(ServerFrames.unsubscribed(channel.alloc(), id, ch));
+                reply(ServerFrames.unsubscribed(channel.alloc(), id, ch, null));
             }
             case "publish" -> publish(id, root);
-            case "ping" -> send(ServerFrames.pong(channel.alloc(), id));
+            case "ping" -> reply(ServerFrames.pong(channel.alloc(), id));
             case "pong" -> {
                 // liveness only
             }
@@ -366,7 +431,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         StreamPosition position = session.subscribe(ch, events);
         // Without history (a later step), recovery succeeds only when nothing was missed.
         boolean recovered = since != null && since.epoch().equals(position.epoch()) && since.offset() == position.offset();
-        send(ServerFrames.subscribed(channel.alloc(), id, ch, position, recovered));
+        reply(ServerFrames.subscribed(channel.alloc(), id, ch, position, recovered));
     }
 
     private void publish(JsonNode id, JsonNode root) {
@@ -376,7 +441,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
             if (err != null) {
                 reject(id, err instanceof HeraldException he ? he : HeraldException.internal("publish failed", err));
             } else {
-                send(ServerFrames.published(channel.alloc(), id, p.channel(), p.offset()));
+                reply(ServerFrames.published(channel.alloc(), id, p.channel(), p.offset()));
             }
         }));
     }
@@ -385,21 +450,34 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private void reject(JsonNode id, HeraldException e) {
         info.recordError(e.code().wire() + ": " + e.getMessage());
         server.badInput(id(), e);
-        if (channel.isActive()) {
-            send(ServerFrames.error(channel.alloc(), id, e.code(), e.getMessage()));
+        if (channel.isActive() && info.state == ConnectionState.CONNECTED) {
+            reply(ServerFrames.error(channel.alloc(), id, e.code(), e.getMessage()));
         }
     }
 
+    /**
+     * Every heartbeat interval: a ping when nothing waits for the client, nothing while bytes wait
+     * (their progress is the sign of life; see {@link Liveness}), 4002 after the timeout.
+     */
     private void heartbeat() {
+        if (info.state != ConnectionState.CONNECTED) {
+            return;
+        }
         long now = server.clock().nanoTime();
-        if (now - lastSeenNanos >= server.config().heartbeatTimeout().toNanos()) {
-            log.info("connection {}: heartbeat timeout, no frame for {} ms", id(),
-                    TimeUnit.NANOSECONDS.toMillis(now - lastSeenNanos));
-            server.metrics().heartbeatTimeout();
-            close(CloseCodes.HEARTBEAT_TIMEOUT, "heartbeat timeout");
-        } else if (info.state == ConnectionState.CONNECTED) {
-            info.framesOut++;
-            channel.writeAndFlush(new TextWebSocketFrame(ServerFrames.ping()), channel.voidPromise());
+        switch (liveness.tick(channel.unsafe().outboundBuffer(), now)) {
+            case TIMED_OUT -> {
+                log.info("connection {}: heartbeat timeout, no frame from the client and no bytes taken by it for {} ms",
+                        id(), TimeUnit.NANOSECONDS.toMillis(now - liveness.lastSeenNanos()));
+                server.metrics().heartbeatTimeout();
+                close(CloseCodes.HEARTBEAT_TIMEOUT, "heartbeat timeout");
+            }
+            case PING -> {
+                info.framesOut++;
+                channel.writeAndFlush(new TextWebSocketFrame(ServerFrames.ping()), channel.voidPromise());
+            }
+            case BUSY -> {
+                // a ping would wait behind the bytes already queued
+            }
         }
     }
 
@@ -411,6 +489,9 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         }
         info.state = ConnectionState.DISCONNECTING;
         closeCode = code;
+        if (heartbeat != null) {
+            heartbeat.cancel(false); // the close is under way: no more pings, no second timeout
+        }
         if (channel.isActive()) {
             // RFC 6455 §7.1.1: send our close, then wait for the client's. Closing the socket at once
             // while the client is still sending would reset the connection and lose the close frame,
@@ -422,15 +503,29 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
                     channel.close();
                 }
             });
-            // A client that stopped reading never lets the close frame out: cut it after a grace period.
-            channel.eventLoop().schedule(() -> {
-                if (channel.isActive()) {
-                    log.debug("connection {}: close frame not delivered within {} ms, closing the socket", id(),
-                            CLOSE_GRACE_MILLIS);
-                    channel.close();
-                }
-            }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            // A client that stopped reading never lets the close frame out: cut it after a grace period,
+            // extended while the client still takes bytes (a slow reader gets to see its close code).
+            long started = server.clock().nanoTime();
+            liveness.progressed(channel.unsafe().outboundBuffer(), started);
+            channel.eventLoop().schedule(() -> cutIfStalled(started), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    private void cutIfStalled(long closeStartedNanos) {
+        if (!channel.isActive()) {
+            return;
+        }
+        long now = server.clock().nanoTime();
+        long before = liveness.lastSeenNanos();
+        boolean waiting = liveness.progressed(channel.unsafe().outboundBuffer(), now);
+        boolean moving = waiting && liveness.lastSeenNanos() != before;
+        if (moving && now - closeStartedNanos < server.config().heartbeatTimeout().toNanos()) {
+            channel.eventLoop().schedule(() -> cutIfStalled(closeStartedNanos), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        log.debug("connection {}: close frame not delivered within {} ms, closing the socket", id(),
+                TimeUnit.NANOSECONDS.toMillis(now - closeStartedNanos));
+        channel.close();
     }
 
     /** Graceful shutdown of this connection: {@code shutdown} frame, then close 1001. */
@@ -442,6 +537,9 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         long after = server.config().reconnectAfter().toMillis();
         long jitter = server.config().reconnectJitter().toMillis();
         long reconnectAfterMs = after + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
+        if (session != null) {
+            session.flush();
+        }
         send(ServerFrames.shutdown(channel.alloc(), reconnectAfterMs));
         close(CloseCodes.GOING_AWAY, "server shutdown");
     }
