@@ -21,6 +21,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -104,6 +105,13 @@ public final class HeraldServer implements Transport {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(
                         ServerContext.WRITE_LOW_WATER_BYTES, ServerContext.WRITE_HIGH_WATER_BYTES))
                 .childHandler(new ServerInitializer(context, allChannels));
+        if (epoll) {
+            // At most this much unsent data waits in the kernel per connection; the rest waits in
+            // Netty and in the core's backlog, where it coalesces and is counted (SPEC §3), and where
+            // the heartbeat sees a slow reader's progress. Without it a slow reader's kernel queue
+            // grows to megabytes and a ping waits behind them for seconds.
+            b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, ServerContext.KERNEL_UNSENT_BYTES);
+        }
         try {
             serverChannel = b.bind(config.host(), config.port()).syncUninterruptibly().channel();
         } catch (Exception e) {

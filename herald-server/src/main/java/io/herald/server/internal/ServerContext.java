@@ -20,6 +20,8 @@ public final class ServerContext {
     public static final int WRITE_HIGH_WATER_BYTES = 64 * 1024;
     /** Below this many bytes queued a connection is writable again. */
     public static final int WRITE_LOW_WATER_BYTES = 32 * 1024;
+    /** Unsent bytes the kernel may hold per connection (TCP_NOTSENT_LOWAT, with epoll). */
+    public static final long KERNEL_UNSENT_BYTES = 16 * 1024;
 
     private final Herald herald;
     private final ServerConfig config;
