@@ -21,6 +21,7 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 10_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 100;
     public static final int DEFAULT_INBOUND_RATE = 100;
+    public static final int DEFAULT_MAX_SUBSCRIPTIONS = 128;
     public static final int DEFAULT_MAX_FRAGMENTS = 128;
     public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -42,6 +43,7 @@ public final class ServerConfig {
     private final int maxConnectionsPerIp;
     private final int maxConnectionsPerUser;
     private final int inboundRate;
+    private final int maxSubscriptions;
     private final int maxFragments;
     private final int maxHeaderSize;
     private final Duration handshakeTimeout;
@@ -64,6 +66,7 @@ public final class ServerConfig {
         maxConnectionsPerIp = b.maxConnectionsPerIp;
         maxConnectionsPerUser = b.maxConnectionsPerUser;
         inboundRate = b.inboundRate;
+        maxSubscriptions = b.maxSubscriptions;
         maxFragments = b.maxFragments;
         maxHeaderSize = b.maxHeaderSize;
         handshakeTimeout = b.handshakeTimeout;
@@ -92,6 +95,7 @@ public final class ServerConfig {
         b.maxConnectionsPerIp = maxConnectionsPerIp;
         b.maxConnectionsPerUser = maxConnectionsPerUser;
         b.inboundRate = inboundRate;
+        b.maxSubscriptions = maxSubscriptions;
         b.maxFragments = maxFragments;
         b.maxHeaderSize = maxHeaderSize;
         b.handshakeTimeout = handshakeTimeout;
@@ -163,6 +167,15 @@ public final class ServerConfig {
         return inboundRate;
     }
 
+    /**
+     * Most channels one connection may be subscribed to at once; another {@code subscribe} is
+     * answered {@code rate_limited} (default 128). With the outbound buffer it bounds what one
+     * connection can hold in memory (docs/ARCHITECTURE.md, "Memory bound").
+     */
+    public int maxSubscriptions() {
+        return maxSubscriptions;
+    }
+
     /** Most frames one fragmented message may span; more closes with 1009 (default 128). */
     public int maxFragments() {
         return maxFragments;
@@ -210,7 +223,7 @@ public final class ServerConfig {
                 + ", drainTimeout=" + drainTimeout + ", maxMessageSize=" + maxMessageSize
                 + ", maxRequestSize=" + maxRequestSize + ", maxConnections=" + maxConnections
                 + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxConnectionsPerUser=" + maxConnectionsPerUser
-                + ", inboundRate=" + inboundRate + ", maxFragments=" + maxFragments + ", maxHeaderSize=" + maxHeaderSize
+                + ", inboundRate=" + inboundRate + ", maxSubscriptions=" + maxSubscriptions + ", maxFragments=" + maxFragments + ", maxHeaderSize=" + maxHeaderSize
                 + ", handshakeTimeout=" + handshakeTimeout
                 + ", compression=" + compression + ", compressionThreshold=" + compressionThreshold
                 + ", reconnectAfter=" + reconnectAfter
@@ -231,6 +244,7 @@ public final class ServerConfig {
         private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
         private int maxConnectionsPerUser = DEFAULT_MAX_CONNECTIONS_PER_USER;
         private int inboundRate = DEFAULT_INBOUND_RATE;
+        private int maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS;
         private int maxFragments = DEFAULT_MAX_FRAGMENTS;
         private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
@@ -300,6 +314,11 @@ public final class ServerConfig {
 
         public Builder inboundRate(int v) {
             inboundRate = v;
+            return this;
+        }
+
+        public Builder maxSubscriptions(int v) {
+            maxSubscriptions = v;
             return this;
         }
 
@@ -375,6 +394,7 @@ public final class ServerConfig {
             range("limits.maxConnectionsPerIp", maxConnectionsPerIp, 1, 10000000);
             range("limits.maxConnectionsPerUser", maxConnectionsPerUser, 1, 10000000);
             range("limits.inboundRate", inboundRate, 1, 1000000);
+            range("limits.maxSubscriptions", maxSubscriptions, 1, 1000000);
             range("limits.maxFragments", maxFragments, 1, 100000);
             range("limits.maxHeaderSize", maxHeaderSize, 1024, 1048576);
             positive("limits.handshakeTimeout", handshakeTimeout);

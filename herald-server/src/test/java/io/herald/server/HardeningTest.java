@@ -108,6 +108,29 @@ class HardeningTest {
     }
 
     @Test
+    void subscriptionsPerConnectionAreBounded() {
+        try (TestServer server = TestServer.start(b -> b.maxSubscriptions(3));
+                TestClient bystander = server.subscriber("hard:bystander");
+                TestClient c = server.client("/ws")) {
+            for (int i = 0; i < 3; i++) {
+                c.send("{\"type\":\"subscribe\",\"channel\":\"hard:" + i + "\"}");
+                c.expect("subscribed");
+            }
+            c.send("{\"type\":\"subscribe\",\"channel\":\"hard:3\",\"id\":1}");
+            JsonNode error = c.expect("error");
+            assertThat(error.path("code").asText()).isEqualTo("rate_limited");
+            assertThat(error.path("message").asText()).contains("limits.maxSubscriptions");
+            c.send("{\"type\":\"subscribe\",\"channel\":\"hard:2\"}"); // again: replaces, not one more
+            c.expect("subscribed");
+            c.send("{\"type\":\"unsubscribe\",\"channel\":\"hard:0\"}");
+            c.expect("unsubscribed");
+            c.send("{\"type\":\"subscribe\",\"channel\":\"hard:3\"}");
+            c.expect("subscribed");
+            bystanderStillReceives(server, bystander, "hard:bystander");
+        }
+    }
+
+    @Test
     void aSecondConnectWithAnotherUsersTokenIsRefusedAndChangesNothing() {
         AuthConfig auth = AuthConfig.newBuilder().jwtSecret(TestServer.SECRET).adminApiKeys(List.of(TestServer.ADMIN_KEY))
                 .build();

@@ -428,6 +428,12 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     private void subscribe(JsonNode id, String ch, Optional<java.util.Set<String>> events, StreamPosition since) {
         permissions.checkSubscribe(io.herald.ChannelNames.validate(ch));
+        java.util.Set<String> current = session.channels();
+        int max = server.config().maxSubscriptions();
+        if (current.size() >= max && !current.contains(ch)) {
+            throw new HeraldException(ErrorCode.RATE_LIMITED, "too many subscriptions: at most " + max
+                    + " channels per connection (limits.maxSubscriptions)");
+        }
         StreamPosition position = session.subscribe(ch, events);
         // Without history (a later step), recovery succeeds only when nothing was missed.
         boolean recovered = since != null && since.epoch().equals(position.epoch()) && since.offset() == position.offset();

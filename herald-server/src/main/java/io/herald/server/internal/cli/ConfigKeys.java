@@ -49,6 +49,7 @@ final class ConfigKeys {
             Option.scalar("limits.maxConnectionsPerIp", Units::integer, ServerConfig.Builder::maxConnectionsPerIp),
             Option.scalar("limits.maxConnectionsPerUser", Units::integer, ServerConfig.Builder::maxConnectionsPerUser),
             Option.scalar("limits.inboundRate", Units::integer, ServerConfig.Builder::inboundRate),
+            Option.scalar("limits.maxSubscriptions", Units::integer, ServerConfig.Builder::maxSubscriptions),
             Option.scalar("limits.maxFragments", Units::integer, ServerConfig.Builder::maxFragments),
             Option.scalar("limits.maxHeaderSize", Units::intSize, ServerConfig.Builder::maxHeaderSize),
             Option.scalar("limits.handshakeTimeout", Units::duration, ServerConfig.Builder::handshakeTimeout),
