@@ -27,7 +27,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         allChannels.add(ch);
         ChannelPipeline p = ch.pipeline();
-        p.addLast(RequestDeadline.NAME, new RequestDeadline(server.config().handshakeTimeout().toMillis(), server));
+        p.addLast(RequestDeadline.NAME, new RequestDeadline(server));
         p.addLast("http", new HttpServerCodec(4096, server.config().maxHeaderSize(), 8192));
         p.addLast("http-aggregator", new HttpObjectAggregator(server.config().maxRequestSize()));
         ChannelHandler deflate = WebSocketPipeline.deflate(server.config());

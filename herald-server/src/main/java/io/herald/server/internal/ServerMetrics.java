@@ -25,6 +25,7 @@ final class ServerMetrics {
     private final MeterRegistry registry;
     private final Counter opened;
     private final Counter heartbeatTimeouts;
+    private final Map<RequestDeadline.Phase, Counter> requestTimeouts = new EnumMap<>(RequestDeadline.Phase.class);
     private final Map<String, Counter> closed = new ConcurrentHashMap<>();
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
 
@@ -41,6 +42,11 @@ final class ServerMetrics {
                 .description("Payload bytes of the frames written (before compression)").baseUnit("bytes").register(registry);
         FunctionCounter.builder("herald.messages.sent", connections, r -> r.totals().messagesOut())
                 .description("Messages written to WebSocket clients").register(registry);
+        for (RequestDeadline.Phase phase : RequestDeadline.Phase.values()) {
+            requestTimeouts.put(phase, Counter.builder("herald.http.timeouts").tag("phase", phase.tag())
+                    .description("HTTP connections closed for want of a complete request in time:"
+                            + " silent since accept, partial request, idle keep-alive").register(registry));
+        }
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("herald.errors").tag("code", code.wire())
                     .description("Errors answered to clients, by code").register(registry));
@@ -59,6 +65,10 @@ final class ServerMetrics {
 
     void heartbeatTimeout() {
         heartbeatTimeouts.increment();
+    }
+
+    void requestTimeout(RequestDeadline.Phase phase) {
+        requestTimeouts.get(phase).increment();
     }
 
     void error(ErrorCode code) {

@@ -52,6 +52,7 @@ final class ConfigKeys {
             Option.scalar("limits.maxFragments", Units::integer, ServerConfig.Builder::maxFragments),
             Option.scalar("limits.maxHeaderSize", Units::intSize, ServerConfig.Builder::maxHeaderSize),
             Option.scalar("limits.handshakeTimeout", Units::duration, ServerConfig.Builder::handshakeTimeout),
+            Option.scalar("limits.keepAliveTimeout", Units::duration, ServerConfig.Builder::keepAliveTimeout),
             Option.scalar("compression.enabled", Units::bool, ServerConfig.Builder::compression),
             Option.scalar("compression.threshold", Units::intSize, ServerConfig.Builder::compressionThreshold),
             Option.scalar("shutdown.reconnectAfter", Units::duration, ServerConfig.Builder::reconnectAfter),
