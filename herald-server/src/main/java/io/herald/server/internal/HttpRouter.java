@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.herald.server.internal.auth.ApiKeys.Role;
 import io.herald.server.internal.auth.Authenticator;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -151,7 +150,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /**
      * Upgrades to WebSocket. Everything an upgrade can be refused for is checked before the pipeline
-     * changes; each refusal is a JSON error with {@code Connection: close}.
+     * changes; each refusal is a JSON error with {@code Connection: close}. The connection limits
+     * were applied at accept ({@link ConnectionGate}).
      */
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, String initialChannel, QueryStringDecoder query) {
         Optional<UpgradeRequests.Refusal> refusal = UpgradeRequests.check(req);
@@ -176,20 +176,6 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (server.draining()) {
             HttpResponses.error(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL,
                     "the server is shutting down");
-            return;
-        }
-        String ip = remote(ctx);
-        if (server.connections().countForIp(ip) >= server.config().maxConnectionsPerIp()) {
-            server.badInput(ip, HeraldException.badRequest("too many connections from this address"));
-            HttpResponses.error(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.RATE_LIMITED,
-                    "too many connections from this address (limit " + server.config().maxConnectionsPerIp() + ")");
-            return;
-        }
-        if (server.connections().active() >= server.config().maxConnections()) {
-            log.warn("connection refused: {} connections open, the limit is {}", server.connections().active(),
-                    server.config().maxConnections());
-            HttpResponses.error(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.RATE_LIMITED,
-                    "the server is full; try again later");
             return;
         }
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
@@ -228,7 +214,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static String remote(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
+        return ServerContext.remoteIp(ctx.channel());
     }
 
     private static String abbreviate(String s) {

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +103,7 @@ final class RequestDeadline extends ChannelDuplexHandler {
         deadline = null;
         Phase phase = requestBegun ? Phase.PARTIAL : answeredOne ? Phase.IDLE : Phase.SILENT;
         server.metrics().requestTimeout(phase);
-        String ip = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
+        String ip = ServerContext.remoteIp(ctx.channel());
         if (phase == Phase.IDLE) {
             log.debug("closing {}: idle keep-alive connection, no request within {} ms", ip, timeoutMillis);
         } else {

@@ -20,6 +20,7 @@ public final class ServerContext {
     private final Herald herald;
     private final ServerConfig config;
     private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final OpenSockets sockets = new OpenSockets();
     private final ServerMetrics metrics;
     private final Authenticator auth;
     private final AtomicLong badInputs = new AtomicLong();
@@ -32,7 +33,7 @@ public final class ServerContext {
         this.herald = herald;
         this.config = config;
         this.prometheus = prometheus;
-        this.metrics = new ServerMetrics(herald.meterRegistry(), connections);
+        this.metrics = new ServerMetrics(herald.meterRegistry(), connections, sockets);
         this.auth = new Authenticator(config.auth(), herald.clock());
         this.logThrottle = new LogThrottle(herald.clock(), BAD_INPUT_LOG_INTERVAL_NANOS);
     }
@@ -64,6 +65,16 @@ public final class ServerContext {
 
     public ConnectionRegistry connections() {
         return connections;
+    }
+
+    /** Every open TCP connection, HTTP and WebSocket: what the connection limits count. */
+    OpenSockets sockets() {
+        return sockets;
+    }
+
+    /** The remote IP address of {@code channel} ({@code ?} when it has none). */
+    static String remoteIp(io.netty.channel.Channel channel) {
+        return channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
     }
 
     public boolean draining() {
