@@ -75,7 +75,8 @@ final class ConfigKeys {
             Option.list("auth.apiKeys.publish", AuthConfig.Builder::publishApiKeys),
             Option.list("auth.apiKeys.admin", AuthConfig.Builder::adminApiKeys),
             Option.scalar("auth.connectTimeout", Units::duration, AuthConfig.Builder::connectTimeout),
-            Option.orderedList("allowedOrigins", AuthConfig.Builder::allowedOrigins)));
+            Option.orderedList("allowedOrigins", AuthConfig.Builder::allowedOrigins),
+            Option.scalar("auth.strictOrigin", Units::bool, AuthConfig.Builder::strictOrigin)));
 
     /** Delivery options of a namespace, by path relative to {@code defaults} or {@code namespaces.<name>}. */
     static final Map<String, Option<NamespaceOptions.Builder>> NAMESPACE = byPath(List.of(
