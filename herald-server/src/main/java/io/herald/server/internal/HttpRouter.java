@@ -186,6 +186,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         WebSocketSession session = new WebSocketSession(server, ctx.channel(), info, initialChannel, token);
         ChannelPipeline p = ctx.pipeline();
         WebSocketPipeline.install(p, ctx.name(), server.config(), session);
+        if (p.get(RequestDeadline.NAME) != null) {
+            p.remove(RequestDeadline.NAME);
+        }
         try {
             handshaker.handshake(ctx.channel(), req).addListener(f -> {
                 if (f.isSuccess()) {
@@ -200,9 +203,6 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             // before it touches the pipeline, and the caller answers and closes
             WebSocketPipeline.uninstall(p);
             throw HeraldException.badRequest("bad WebSocket handshake: " + e.getMessage());
-        }
-        if (p.get(RequestDeadline.NAME) != null) {
-            p.remove(RequestDeadline.NAME);
         }
         p.remove(this);
     }
