@@ -37,6 +37,11 @@ import java.util.Set;
  */
 public final class AuthConfig {
     public static final boolean DEFAULT_ANONYMOUS = false;
+    /**
+     * Off: an upgrade whose {@code Origin} matches its {@code Host} passes, so pages served on the
+     * same host (through a proxy) work unconfigured. See {@link #strictOrigin()} for what that allows.
+     */
+    public static final boolean DEFAULT_STRICT_ORIGIN = false;
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The shortest HS256 secret accepted, in bytes of its UTF-8 form (RFC 7518 §3.2: at least the hash size). */
@@ -156,6 +161,18 @@ public final class AuthConfig {
         return allowedOrigins;
     }
 
+    /**
+     * Whether only {@link #allowedOrigins()} (and requests without {@code Origin}) may upgrade
+     * (default false). When off, an {@code Origin} that matches the request's own {@code Host}
+     * passes too; a hostile page whose domain its owner points at this server's address (DNS
+     * rebinding, e.g. to 127.0.0.1) has such an origin, so with anonymous access it could subscribe
+     * from a visitor's browser. Tokens are never ambient (no cookies), so a page without a token
+     * gains nothing more than anonymous access gives.
+     */
+    public boolean strictOrigin() {
+        return source.strictOrigin;
+    }
+
     @Override
     public String toString() {
         String key = jwtAlgorithm.map(a -> a + " " + JwtKeys.describe(jwtKey.orElseThrow())).orElse("none");
@@ -163,7 +180,7 @@ public final class AuthConfig {
                 + ", issuer=" + source.issuer.orElse("-") + ", audience=" + source.audience.orElse("-")
                 + ", clockSkew=" + source.clockSkew + ", apiKeys=" + publishApiKeys.size() + " publish/"
                 + adminApiKeys.size() + " admin, connectTimeout=" + source.connectTimeout
-                + ", allowedOrigins=" + allowedOrigins + '}';
+                + ", allowedOrigins=" + allowedOrigins + ", strictOrigin=" + source.strictOrigin + '}';
     }
 
     /** Builds an {@link AuthConfig}. Not thread-safe. */
@@ -180,6 +197,7 @@ public final class AuthConfig {
         private Set<String> adminApiKeys = Set.of();
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private List<String> allowedOrigins = List.of();
+        private boolean strictOrigin = DEFAULT_STRICT_ORIGIN;
 
         private Builder() {
         }
@@ -252,6 +270,12 @@ public final class AuthConfig {
             return this;
         }
 
+        /** See {@link AuthConfig#strictOrigin()}. */
+        public Builder strictOrigin(boolean v) {
+            strictOrigin = v;
+            return this;
+        }
+
         /**
          * Validates, reads and parses the key.
          *
@@ -318,6 +342,7 @@ public final class AuthConfig {
             b.adminApiKeys = adminApiKeys;
             b.connectTimeout = connectTimeout;
             b.allowedOrigins = allowedOrigins;
+            b.strictOrigin = strictOrigin;
             return b;
         }
     }

@@ -25,6 +25,11 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_FRAGMENTS = 128;
     public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Longer than the idle timeout of common load balancers (60 s), so that a balancer never reuses
+     * a connection Herald is closing; the same as nginx's {@code keepalive_timeout}.
+     */
+    public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(75);
     public static final boolean DEFAULT_COMPRESSION = true;
     public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
     /** The earliest a client is asked to reconnect after a shutdown; the latest is this plus the jitter. */
@@ -47,6 +52,7 @@ public final class ServerConfig {
     private final int maxFragments;
     private final int maxHeaderSize;
     private final Duration handshakeTimeout;
+    private final Duration keepAliveTimeout;
     private final boolean compression;
     private final int compressionThreshold;
     private final Duration reconnectAfter;
@@ -70,6 +76,7 @@ public final class ServerConfig {
         maxFragments = b.maxFragments;
         maxHeaderSize = b.maxHeaderSize;
         handshakeTimeout = b.handshakeTimeout;
+        keepAliveTimeout = b.keepAliveTimeout;
         compression = b.compression;
         compressionThreshold = b.compressionThreshold;
         reconnectAfter = b.reconnectAfter;
@@ -99,6 +106,7 @@ public final class ServerConfig {
         b.maxFragments = maxFragments;
         b.maxHeaderSize = maxHeaderSize;
         b.handshakeTimeout = handshakeTimeout;
+        b.keepAliveTimeout = keepAliveTimeout;
         b.compression = compression;
         b.compressionThreshold = compressionThreshold;
         b.reconnectAfter = reconnectAfter;
@@ -186,9 +194,21 @@ public final class ServerConfig {
         return maxHeaderSize;
     }
 
-    /** How long a client has to send a complete HTTP request or upgrade (slowloris guard, default 10 s). */
+    /**
+     * How long a client has to send a complete HTTP request or upgrade, counted from accept for the
+     * first request (a connection that says nothing is closed too) and from the first byte for the
+     * next ones on a keep-alive connection (slowloris guard, default 10 s).
+     */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
+    }
+
+    /**
+     * How long an HTTP keep-alive connection may wait, after a response, for the first byte of its
+     * next request before it is closed (default 75 s, longer than common load balancers' idle timeout).
+     */
+    public Duration keepAliveTimeout() {
+        return keepAliveTimeout;
     }
 
     /** Whether permessage-deflate is negotiated when the client offers it (default on). */
@@ -224,7 +244,7 @@ public final class ServerConfig {
                 + ", maxRequestSize=" + maxRequestSize + ", maxConnections=" + maxConnections
                 + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxConnectionsPerUser=" + maxConnectionsPerUser
                 + ", inboundRate=" + inboundRate + ", maxSubscriptions=" + maxSubscriptions + ", maxFragments=" + maxFragments + ", maxHeaderSize=" + maxHeaderSize
-                + ", handshakeTimeout=" + handshakeTimeout
+                + ", handshakeTimeout=" + handshakeTimeout + ", keepAliveTimeout=" + keepAliveTimeout
                 + ", compression=" + compression + ", compressionThreshold=" + compressionThreshold
                 + ", reconnectAfter=" + reconnectAfter
                 + ", reconnectJitter=" + reconnectJitter + ", auth=" + auth + '}';
@@ -248,6 +268,7 @@ public final class ServerConfig {
         private int maxFragments = DEFAULT_MAX_FRAGMENTS;
         private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private Duration keepAliveTimeout = DEFAULT_KEEP_ALIVE_TIMEOUT;
         private boolean compression = DEFAULT_COMPRESSION;
         private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
         private Duration reconnectAfter = DEFAULT_RECONNECT_AFTER;
@@ -337,6 +358,11 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder keepAliveTimeout(Duration v) {
+            keepAliveTimeout = v;
+            return this;
+        }
+
         public Builder compression(boolean v) {
             compression = v;
             return this;
@@ -398,6 +424,7 @@ public final class ServerConfig {
             range("limits.maxFragments", maxFragments, 1, 100000);
             range("limits.maxHeaderSize", maxHeaderSize, 1024, 1048576);
             positive("limits.handshakeTimeout", handshakeTimeout);
+            positive("limits.keepAliveTimeout", keepAliveTimeout);
             range("compression.threshold", compressionThreshold, 0, Integer.MAX_VALUE);
             if (reconnectAfter == null || reconnectAfter.isNegative()) {
                 throw new IllegalArgumentException("shutdown.reconnectAfter must not be negative");

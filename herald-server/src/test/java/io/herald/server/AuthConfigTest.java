@@ -155,7 +155,7 @@ class AuthConfigTest {
 
         assertThat(c.toString()).isEqualTo("AuthConfig{anonymous=false, jwt=HS256 secret (64 bytes),"
                 + " issuer=https://issuer.test, audience=herald, clockSkew=PT30S, apiKeys=1 publish/1 admin,"
-                + " connectTimeout=PT10S, allowedOrigins=[https://app.example.com]}");
+                + " connectTimeout=PT10S, allowedOrigins=[https://app.example.com], strictOrigin=false}");
         assertThat(ServerConfig.newBuilder().auth(c).build().toString()).contains("auth=AuthConfig{").doesNotContain(SECRET);
         assertThat(AuthConfig.newBuilder().jwtPublicKey(pem(RSA.getPublic())).build().toString())
                 .contains("jwt=RS256 RSA 2048-bit public key");

@@ -77,6 +77,19 @@ public final class TestClient implements AutoCloseable {
 
     /** With {@code receiveBuffer > 0}, a small fixed socket receive buffer: a paused client backs up fast. */
     public static TestClient connect(int port, String path, HttpHeaders headers, boolean deflate, int receiveBuffer) {
+        return connect(null, port, path, headers, deflate, receiveBuffer);
+    }
+
+    /**
+     * Connects from {@code localAddress} (any 127.x.y.z works on Linux), so that the server counts it
+     * against another address than the other clients.
+     */
+    public static TestClient connectFrom(String localAddress, int port, String path) {
+        return connect(localAddress, port, path, new DefaultHttpHeaders(), false, 0);
+    }
+
+    private static TestClient connect(String localAddress, int port, String path, HttpHeaders headers, boolean deflate,
+            int receiveBuffer) {
         URI uri = URI.create("ws://127.0.0.1:" + port + path);
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
                 null, true, headers, 16 * 1024 * 1024);
@@ -95,7 +108,9 @@ public final class TestClient implements AutoCloseable {
                 ch.pipeline().addLast(new Handler(handshaker, ready));
             }
         });
-        Channel ch = b.connect("127.0.0.1", port).syncUninterruptibly().channel();
+        Channel ch = (localAddress == null ? b.connect("127.0.0.1", port)
+                : b.connect(new java.net.InetSocketAddress("127.0.0.1", port), new java.net.InetSocketAddress(localAddress, 0)))
+                .syncUninterruptibly().channel();
         try {
             return ready.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

@@ -46,8 +46,13 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(UnaryOperator<ServerConfig.Builder> config, HeraldConfig core) {
+        return start(config, core, HeraldClock.SYSTEM);
+    }
+
+    /** A server whose time-dependent logic reads {@code clock} (event loop timers still run in real time). */
+    public static TestServer start(UnaryOperator<ServerConfig.Builder> config, HeraldConfig core, HeraldClock clock) {
         HeraldServer server = HeraldServer.create(config.apply(ServerConfig.newBuilder().port(0).auth(AUTH)).build());
-        Herald herald = Herald.builder().config(core).transport(server).start();
+        Herald herald = Herald.builder().config(core).clock(clock).transport(server).start();
         return new TestServer(server, herald);
     }
 

@@ -8,7 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Every open WebSocket connection of this server, by id. Thread-safe. */
+/**
+ * Every open WebSocket connection of this server, by id, and the per-user counts. The connection
+ * limits on all TCP connections (global, per IP) are {@link OpenSockets}'. Thread-safe.
+ */
 public final class ConnectionRegistry {
     private final ConcurrentHashMap<String, WebSocketSession> open = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
@@ -21,23 +24,11 @@ public final class ConnectionRegistry {
     public record Totals(long framesOut, long bytesOut, long messagesOut, long errors) {
     }
 
-    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perIp = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perUser = new ConcurrentHashMap<>();
 
     void add(WebSocketSession session) {
         open.put(session.id(), session);
         total.incrementAndGet();
-        perIp.compute(session.info().remoteIp(), (k, n) -> {
-            java.util.concurrent.atomic.AtomicInteger c = n == null ? new java.util.concurrent.atomic.AtomicInteger() : n;
-            c.incrementAndGet();
-            return c;
-        });
-    }
-
-    /** Open connections from {@code ip}. */
-    public int countForIp(String ip) {
-        java.util.concurrent.atomic.AtomicInteger n = perIp.get(ip);
-        return n == null ? 0 : n.get();
     }
 
     /** Counts a connection for {@code user} unless it already has {@code max}; returns whether it was counted. */
@@ -65,7 +56,6 @@ public final class ConnectionRegistry {
     void remove(WebSocketSession session) {
         if (open.remove(session.id(), session)) {
             ConnectionInfo i = session.info();
-            decrement(perIp, i.remoteIp());
             closedFramesOut.add(i.framesOut);
             closedBytesOut.add(i.bytesOut);
             closedMessagesOut.add(i.messagesOut);

@@ -3,14 +3,15 @@ package io.herald.server.internal;
 import io.herald.ErrorCode;
 import io.herald.HeraldException;
 import io.herald.internal.Json;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -23,8 +24,16 @@ final class HttpResponses {
     }
 
     static void json(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
+        json(ctx, keepAlive, status, body, EmptyHttpHeaders.INSTANCE);
+    }
+
+    private static void json(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body,
+            HttpHeaders extraHeaders) {
         byte[] bytes = Json.toString(body).getBytes(StandardCharsets.UTF_8);
-        write(ctx, keepAlive, status, Unpooled.wrappedBuffer(bytes));
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+        res.headers().set(extraHeaders);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        send(ctx, keepAlive, res);
     }
 
     static void text(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String contentType,
@@ -41,13 +50,18 @@ final class HttpResponses {
 
     static void error(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, ErrorCode code,
             String message) {
-        json(ctx, keepAlive, status, Map.of("error", Map.of("code", code.wire(), "message", message)));
+        error(ctx, keepAlive, status, code, message, EmptyHttpHeaders.INSTANCE);
     }
 
-    private static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, ByteBuf body) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        send(ctx, keepAlive, res);
+    /** An error answer with headers of its own, e.g. {@code Sec-WebSocket-Version} on a 426. */
+    static void error(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, ErrorCode code,
+            String message, HttpHeaders extraHeaders) {
+        json(ctx, keepAlive, status, body(code, message), extraHeaders);
+    }
+
+    /** The body of an error answer: {@code {"error":{"code","message"}}}. */
+    static Map<String, Object> body(ErrorCode code, String message) {
+        return Map.of("error", Map.of("code", code.wire(), "message", message));
     }
 
     private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {

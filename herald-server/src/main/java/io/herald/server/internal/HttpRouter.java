@@ -7,9 +7,11 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -19,10 +21,10 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.herald.server.internal.auth.ApiKeys.Role;
 import io.herald.server.internal.auth.Authenticator;
-import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +57,6 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
         RequestDeadline deadline = ctx.pipeline().get(RequestDeadline.class);
         if (deadline != null) {
             deadline.complete();
@@ -71,13 +72,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
         String path = query.path();
+        boolean upgradePath = path.equals("/ws") || path.startsWith("/ws/");
+        // a refused upgrade closes the connection: whatever the client sends next was meant for a WebSocket
+        boolean keepAlive = HttpUtil.isKeepAlive(req) && !upgradePath;
         try {
             route(ctx, req, path, query, keepAlive);
         } catch (HeraldException e) {
             server.badInput(remote(ctx), e);
             HttpResponses.error(ctx, keepAlive, e);
         } catch (RuntimeException e) {
-            log.warn("{} {} failed", req.method(), path, e);
+            server.unexpected(log, req.method() + " " + abbreviate(path), e);
             HttpResponses.error(ctx, keepAlive, HeraldException.internal("internal error", e));
         }
     }
@@ -144,15 +148,27 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 req.headers().get(Authenticator.API_KEY_HEADER), needed);
     }
 
+    /**
+     * Upgrades to WebSocket. Everything an upgrade can be refused for is checked before the pipeline
+     * changes; each refusal is a JSON error with {@code Connection: close}. The connection limits
+     * were applied at accept ({@link ConnectionGate}).
+     */
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, String initialChannel, QueryStringDecoder query) {
-        if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-            throw HeraldException.badRequest("this endpoint needs a WebSocket upgrade (Upgrade: websocket)");
+        Optional<UpgradeRequests.Refusal> refusal = UpgradeRequests.check(req);
+        if (refusal.isPresent()) {
+            UpgradeRequests.Refusal r = refusal.get();
+            server.badInput(remote(ctx), HeraldException.badRequest(r.message()));
+            HttpHeaders headers = r.wrongVersion()
+                    ? new DefaultHttpHeaders().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, UpgradeRequests.VERSION)
+                    : EmptyHttpHeaders.INSTANCE;
+            HttpResponses.error(ctx, false, r.status(), ErrorCode.BAD_REQUEST, r.message(), headers);
+            return;
         }
         String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         if (!server.auth().originAllowed(origin, req.headers().get(HttpHeaderNames.HOST))) {
-            server.badInput(remote(ctx), HeraldException.forbidden("origin not allowed: " + origin));
+            server.badInput(remote(ctx), HeraldException.forbidden("origin not allowed: " + abbreviate(origin)));
             HttpResponses.error(ctx, false, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN,
-                    "origin not allowed: " + origin);
+                    "origin not allowed: " + abbreviate(origin));
             return;
         }
         String token = query.parameters().containsKey("token") ? query.parameters().get("token").get(0)
@@ -162,28 +178,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     "the server is shutting down");
             return;
         }
-        String ip = remote(ctx);
-        if (server.connections().countForIp(ip) >= server.config().maxConnectionsPerIp()) {
-            server.badInput(ip, HeraldException.badRequest("too many connections from this address"));
-            HttpResponses.error(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.RATE_LIMITED,
-                    "too many connections from this address (limit " + server.config().maxConnectionsPerIp() + ")");
-            return;
-        }
-        if (server.connections().active() >= server.config().maxConnections()) {
-            log.warn("connection refused: {} connections open, the limit is {}", server.connections().active(),
-                    server.config().maxConnections());
-            HttpResponses.error(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.RATE_LIMITED,
-                    "the server is full; try again later");
-            return;
-        }
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
-        boolean deflateOffered = WebSocketPipeline.deflateOffered(req);
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null,
-                deflateOffered ? decoderConfig : plainDecoderConfig).newHandshaker(req);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
-        }
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(url, null,
+                WebSocketPipeline.deflateOffered(req) ? decoderConfig : plainDecoderConfig);
         ConnectionInfo info = new ConnectionInfo(idPrefix + Long.toString(ids.incrementAndGet(), 36),
                 server.clock().epochMillis(), remote(ctx), req.headers().get(HttpHeaderNames.USER_AGENT, ""));
         WebSocketSession session = new WebSocketSession(server, ctx.channel(), info, initialChannel, token);
@@ -202,6 +199,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             });
         } catch (WebSocketHandshakeException e) {
+            // UpgradeRequests checked what Netty checks, so this is not expected; the handshaker throws
+            // before it touches the pipeline, and the caller answers and closes
+            WebSocketPipeline.uninstall(p);
             throw HeraldException.badRequest("bad WebSocket handshake: " + e.getMessage());
         }
         p.remove(this);
@@ -214,11 +214,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static String remote(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
+        return ServerContext.remoteIp(ctx.channel());
     }
 
     private static String abbreviate(String s) {
-        return s.length() > 100 ? s.substring(0, 100) + "…" : s;
+        return s == null ? null : s.length() > 100 ? s.substring(0, 100) + "…" : s;
     }
 
     @Override

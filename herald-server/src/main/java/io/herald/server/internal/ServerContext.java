@@ -26,10 +26,11 @@ public final class ServerContext {
     private final Herald herald;
     private final ServerConfig config;
     private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final OpenSockets sockets = new OpenSockets();
     private final ServerMetrics metrics;
     private final Authenticator auth;
     private final AtomicLong badInputs = new AtomicLong();
-    private final AtomicLong lastBadInputLog = new AtomicLong(Long.MIN_VALUE);
+    private final LogThrottle logThrottle;
     private volatile boolean draining;
 
     private final PrometheusMeterRegistry prometheus;
@@ -38,8 +39,9 @@ public final class ServerContext {
         this.herald = herald;
         this.config = config;
         this.prometheus = prometheus;
-        this.metrics = new ServerMetrics(herald.meterRegistry(), connections);
+        this.metrics = new ServerMetrics(herald.meterRegistry(), connections, sockets);
         this.auth = new Authenticator(config.auth(), herald.clock());
+        this.logThrottle = new LogThrottle(herald.clock(), BAD_INPUT_LOG_INTERVAL_NANOS);
     }
 
     /** The Prometheus text of every meter, if this server exports to Prometheus. */
@@ -80,6 +82,16 @@ public final class ServerContext {
         return connections;
     }
 
+    /** Every open TCP connection, HTTP and WebSocket: what the connection limits count. */
+    OpenSockets sockets() {
+        return sockets;
+    }
+
+    /** The remote IP address of {@code channel} ({@code ?} when it has none). */
+    static String remoteIp(io.netty.channel.Channel channel) {
+        return channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
+    }
+
     public boolean draining() {
         return draining;
     }
@@ -93,14 +105,38 @@ public final class ServerContext {
         return badInputs.get();
     }
 
-    /** Counts a rejected input and logs it, at most once a second so a flood cannot flood the log. */
+    /** Counts a rejected input and logs it, at most once a second per error code (see below). */
     void badInput(String source, HeraldException e) {
+        badInput(source, e.code().wire(), e);
+    }
+
+    /**
+     * Counts a rejected input and logs it at info, without a stack trace, at most once a second per
+     * {@code kind}, so a flood of one kind can neither flood the log nor hide the other kinds. The
+     * line says how many of its kind were held back.
+     *
+     * @param kind an error code or a fixed reason (e.g. {@code request_timeout}); never client data
+     */
+    void badInput(String source, String kind, HeraldException e) {
         long n = badInputs.incrementAndGet();
         metrics.error(e.code());
-        long now = clock().nanoTime();
-        long last = lastBadInputLog.get();
-        if ((last == Long.MIN_VALUE || now - last >= BAD_INPUT_LOG_INTERVAL_NANOS) && lastBadInputLog.compareAndSet(last, now)) {
-            log.info("bad input from {}: {} ({}) [{} rejected since start]", source, e.getMessage(), e.code().wire(), n);
+        long held = logThrottle.admit(kind);
+        if (held != LogThrottle.HELD) {
+            log.info("bad input from {}: {} ({}) [{} of this kind not logged, {} rejected since start]", source,
+                    e.getMessage(), e.code().wire(), held, n);
+        }
+    }
+
+    /**
+     * Logs a failure Herald did not expect, with its stack trace, at most once a second (a client
+     * that found a way to trigger one could otherwise fill the disk); counts every one as
+     * {@code internal}. The caller still answers its client.
+     */
+    void unexpected(Logger caller, String what, Throwable e) {
+        metrics.error(io.herald.ErrorCode.INTERNAL);
+        long held = logThrottle.admit("unexpected");
+        if (held != LogThrottle.HELD) {
+            caller.warn("{} failed [{} other unexpected failures not logged]", what, held, e);
         }
     }
 

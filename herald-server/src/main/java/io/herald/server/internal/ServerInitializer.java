@@ -9,25 +9,29 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * The pipeline of a new connection: HTTP codec and aggregator, permessage-deflate negotiation,
- * then the router, which upgrades WebSocket requests or answers the API.
+ * The pipeline of a new connection: the connection limits, the request deadline, HTTP codec and
+ * aggregator, permessage-deflate negotiation, then the router, which upgrades WebSocket requests or
+ * answers the API.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerContext server;
     private final ChannelGroup allChannels;
     private final HttpRouter router;
+    private final ConnectionGate gate;
 
     public ServerInitializer(ServerContext server, ChannelGroup allChannels) {
         this.server = server;
         this.allChannels = allChannels;
         this.router = new HttpRouter(server);
+        this.gate = new ConnectionGate(server);
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         allChannels.add(ch);
         ChannelPipeline p = ch.pipeline();
-        p.addLast(RequestDeadline.NAME, new RequestDeadline(server.config().handshakeTimeout().toMillis(), server));
+        p.addLast(ConnectionGate.NAME, gate);
+        p.addLast(RequestDeadline.NAME, new RequestDeadline(server));
         p.addLast("http", new HttpServerCodec(4096, server.config().maxHeaderSize(), 8192));
         p.addLast("http-aggregator", new HttpObjectAggregator(server.config().maxRequestSize()));
         ChannelHandler deflate = WebSocketPipeline.deflate(server.config());

@@ -84,4 +84,13 @@ public final class WebSocketPipeline {
         p.addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageSize()));
         p.addAfter("ws-aggregator", "ws-session", last);
     }
+
+    /** Removes what {@link #install} added, for an upgrade that failed before it began. */
+    public static void uninstall(ChannelPipeline p) {
+        for (String name : new String[] {"ws-guard", "ws-utf8", "ws-aggregator", "ws-session"}) {
+            if (p.get(name) != null) {
+                p.remove(name);
+            }
+        }
+    }
 }

@@ -80,7 +80,8 @@ final class RawWebSocket implements AutoCloseable {
             socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
             socket.setTcpNoDelay(true);
-            String key = Base64.getEncoder().encodeToString("herald-conformance".getBytes(StandardCharsets.US_ASCII));
+            // RFC 6455 §4.1: the key is 16 bytes, base64-encoded (Herald refuses others with 400)
+            String key = Base64.getEncoder().encodeToString("herald-conform16".getBytes(StandardCharsets.US_ASCII));
             StringBuilder req = new StringBuilder()
                     .append("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port)
                     .append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")

@@ -39,7 +39,7 @@ public final class Authenticator {
         this.config = config;
         this.verifier = config.jwtKey().map(k -> TokenVerifier.create(config, clock));
         this.apiKeys = ApiKeys.of(config.publishApiKeys(), config.adminApiKeys());
-        this.origins = OriginPolicy.of(config.allowedOrigins());
+        this.origins = OriginPolicy.of(config.allowedOrigins(), config.strictOrigin());
     }
 
     /**

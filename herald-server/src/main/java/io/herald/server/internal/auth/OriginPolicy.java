@@ -11,11 +11,15 @@ import java.util.Set;
  * a page on another site cannot open a connection from a visitor's browser.
  *
  * <p>Allowed: a request without {@code Origin} (browsers always send one on a WebSocket upgrade, so
- * these are servers and tools, which can set any header anyway); a same-origin request, whose
- * {@code Origin} names the host and port of its {@code Host} header (a page served by Herald
- * itself); an origin in the configured list; anything when the list holds {@code *}. Everything
- * else, including {@code Origin: null} from sandboxed frames and files, is refused. Immutable and
- * thread-safe.
+ * these are servers and tools, which can set any header anyway); unless strict, a same-origin
+ * request, whose {@code Origin} names the host and port of its {@code Host} header (a page served on
+ * Herald's host); an origin in the configured list; anything when the list holds {@code *}.
+ * Everything else, including {@code Origin: null} from sandboxed frames and files, is refused.
+ *
+ * <p>Strict mode exists for DNS rebinding: the {@code Host} header is whatever name the browser
+ * used, so a page on {@code evil.example} whose DNS its owner points at this server's address sends
+ * {@code Origin: http://evil.example} with {@code Host: evil.example}, which the same-origin rule
+ * lets through. Immutable and thread-safe.
  */
 public final class OriginPolicy {
     /** The list entry that allows every origin. */
@@ -23,18 +27,31 @@ public final class OriginPolicy {
 
     private final Set<String> allowed;
     private final boolean any;
+    private final boolean strict;
 
-    private OriginPolicy(List<String> allowedOrigins) {
+    private OriginPolicy(List<String> allowedOrigins, boolean strict) {
         allowed = Set.copyOf(allowedOrigins.stream().map(OriginPolicy::normalize).toList());
         any = allowed.contains(ANY);
+        this.strict = strict;
     }
 
     /**
+     * A policy that also allows same-origin requests.
+     *
      * @param allowedOrigins origins such as {@code https://app.example.com}, or {@code *}
      * @throws IllegalArgumentException when an entry is not an origin
      */
     public static OriginPolicy of(List<String> allowedOrigins) {
-        return new OriginPolicy(allowedOrigins);
+        return new OriginPolicy(allowedOrigins, false);
+    }
+
+    /**
+     * @param allowedOrigins origins such as {@code https://app.example.com}, or {@code *}
+     * @param strict         when true, an {@code Origin} that matches the {@code Host} is not enough
+     * @throws IllegalArgumentException when an entry is not an origin
+     */
+    public static OriginPolicy of(List<String> allowedOrigins, boolean strict) {
+        return new OriginPolicy(allowedOrigins, strict);
     }
 
     /**
@@ -51,7 +68,7 @@ public final class OriginPolicy {
         if (o == null) {
             return false;
         }
-        return allowed.contains(canonical(o)) || sameOrigin(o, host);
+        return allowed.contains(canonical(o)) || (!strict && sameOrigin(o, host));
     }
 
     /**

@@ -53,6 +53,7 @@ final class ConfigKeys {
             Option.scalar("limits.maxFragments", Units::integer, ServerConfig.Builder::maxFragments),
             Option.scalar("limits.maxHeaderSize", Units::intSize, ServerConfig.Builder::maxHeaderSize),
             Option.scalar("limits.handshakeTimeout", Units::duration, ServerConfig.Builder::handshakeTimeout),
+            Option.scalar("limits.keepAliveTimeout", Units::duration, ServerConfig.Builder::keepAliveTimeout),
             Option.scalar("compression.enabled", Units::bool, ServerConfig.Builder::compression),
             Option.scalar("compression.threshold", Units::intSize, ServerConfig.Builder::compressionThreshold),
             Option.scalar("shutdown.reconnectAfter", Units::duration, ServerConfig.Builder::reconnectAfter),
@@ -75,7 +76,8 @@ final class ConfigKeys {
             Option.list("auth.apiKeys.publish", AuthConfig.Builder::publishApiKeys),
             Option.list("auth.apiKeys.admin", AuthConfig.Builder::adminApiKeys),
             Option.scalar("auth.connectTimeout", Units::duration, AuthConfig.Builder::connectTimeout),
-            Option.orderedList("allowedOrigins", AuthConfig.Builder::allowedOrigins)));
+            Option.orderedList("allowedOrigins", AuthConfig.Builder::allowedOrigins),
+            Option.scalar("auth.strictOrigin", Units::bool, AuthConfig.Builder::strictOrigin)));
 
     /** Delivery options of a namespace, by path relative to {@code defaults} or {@code namespaces.<name>}. */
     static final Map<String, Option<NamespaceOptions.Builder>> NAMESPACE = byPath(List.of(

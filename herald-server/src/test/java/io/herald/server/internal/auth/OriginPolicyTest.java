@@ -37,6 +37,18 @@ class OriginPolicyTest {
     }
 
     @Test
+    void strictModeRefusesAnOriginThatOnlyMatchesItsHost() {
+        OriginPolicy strict = OriginPolicy.of(List.of("https://app.example.com"), true);
+        // DNS rebinding: the attacker's name resolves to this server, so Origin and Host agree
+        assertThat(strict.allows("http://rebound.example:8080", "rebound.example:8080")).isFalse();
+        assertThat(strict.allows("http://127.0.0.1:8080", "127.0.0.1:8080")).isFalse();
+        assertThat(strict.allows("https://app.example.com", "herald.example.com")).isTrue();
+        assertThat(strict.allows(null, "herald.example.com")).isTrue();
+        assertThat(OriginPolicy.of(List.of("*"), true).allows("https://any.example", "herald.example.com")).isTrue();
+        assertThat(OriginPolicy.of(List.of(), true).allows("https://herald.example.com", "herald.example.com")).isFalse();
+    }
+
+    @Test
     void listedOriginsAreAllowedExactly() {
         assertThat(listed.allows("https://app.example.com", "herald.example.com")).isTrue();
         assertThat(listed.allows("https://APP.example.com:443", "herald.example.com")).isTrue();

@@ -518,6 +518,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void strictOriginAndKeepAliveTimeoutHaveKeysAndEnvironmentVariables() throws IOException {
+        LoadedConfig env = new ConfigLoader(Map.of("HERALD_AUTH_STRICT_ORIGIN", "true",
+                "HERALD_LIMITS_KEEP_ALIVE_TIMEOUT", "30s")).load();
+        assertThat(env.server().auth().strictOrigin()).isTrue();
+        assertThat(env.server().keepAliveTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(env.ignoredVariables()).isEmpty();
+
+        Path file = write("strict.yml", "auth:\n  strictOrigin: true\nlimits:\n  keepAliveTimeout: 2m\n");
+        LoadedConfig yaml = new ConfigLoader(Map.of()).configFile(file).load();
+        assertThat(yaml.server().auth().strictOrigin()).isTrue();
+        assertThat(yaml.server().keepAliveTimeout()).isEqualTo(Duration.ofMinutes(2));
+
+        LoadedConfig defaults = new ConfigLoader(Map.of()).load();
+        assertThat(defaults.server().auth().strictOrigin()).isFalse();
+        assertThat(defaults.server().keepAliveTimeout()).isEqualTo(ServerConfig.DEFAULT_KEEP_ALIVE_TIMEOUT);
+    }
+
+    @Test
     void everyAuthKeyHasAnEnvironmentVariable() {
         Map<String, String> env = Map.of(
                 "HERALD_AUTH_ANONYMOUS", "true",
