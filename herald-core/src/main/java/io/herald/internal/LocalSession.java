@@ -115,7 +115,7 @@ final class LocalSession implements ClientSession {
         if (closed) {
             return;
         }
-        log.warn("connection {}: closed with 4003, the fan-out of {} fell too far behind", outlet.id(), sub.channel);
+        log.debug("connection {}: closed with 4003, the fan-out of {} fell too far behind", outlet.id(), sub.channel);
         outlet.close(CloseCodes.SLOW_CONSUMER, "slow consumer");
         close();
     }

@@ -50,7 +50,8 @@ public final class MemoryEngine implements Engine {
             return CompletableFuture.failedFuture(HeraldException.engineUnavailable("engine is closed"));
         }
         while (true) {
-            ChannelStream stream = channels.computeIfAbsent(message.channel(), c -> new ChannelStream(0));
+            ChannelStream stream = channels.computeIfAbsent(message.channel(),
+                    c -> new ChannelStream(context.clock().epochMillis()));
             synchronized (stream) {
                 if (stream.removed) {
                     continue;

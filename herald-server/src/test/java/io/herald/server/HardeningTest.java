@@ -107,6 +107,21 @@ class HardeningTest {
         }
     }
 
+    /** Issue 10, item 9: a dashboard polling a channel's stats does not keep it from being cleaned up. */
+    @Test
+    void watchingAChannelDoesNotKeepItAlive() {
+        NamespaceOptions quick = NamespaceOptions.newBuilder().cleanupDelay(Duration.ofSeconds(1)).build();
+        try (TestServer server = TestServer.start(b -> b, HeraldConfig.newBuilder().namespaces(Map.of("watched", quick)).build());
+                TestClient bystander = server.subscriber("hard:bystander")) {
+            server.publish("watched:1", "tick", "1");
+            assertThat(server.get("/api/channels/watched:1").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> server.get("/api/channels/watched:1").status() == 404);
+            assertThat(server.herald.channel("watched:1")).isEmpty();
+            bystanderStillReceives(server, bystander, "hard:bystander");
+        }
+    }
+
     @Test
     void subscriptionsPerConnectionAreBounded() {
         try (TestServer server = TestServer.start(b -> b.maxSubscriptions(3));

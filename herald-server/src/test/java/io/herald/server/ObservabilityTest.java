@@ -67,6 +67,7 @@ class ObservabilityTest {
             TestClient other = server.subscriber("obs:2");
 
             int published = 0;
+            long received = 0;
             for (int i = 0; i < 6000; i++) {
                 Message.Builder m = Message.builder("obs:1", i % 3 == 0 ? "progress" : "host")
                         .data(Json.MAPPER.createObjectNode().put("i", i).put("pad", PAD));
@@ -75,12 +76,17 @@ class ObservabilityTest {
                 }
                 server.herald.publish(m.build()).join();
                 published++;
+                if (published % 500 == 0) {
+                    // the reading clients keep up: a burst past their buffers would make them slow too
+                    for (TestClient c : clients) {
+                        received += drain(c, published)[0];
+                    }
+                }
             }
             server.herald.publish(Message.builder("obs:1", "done").critical(true).build()).join();
             published++;
             server.publish("obs:2", "e", "1");
 
-            long received = 0;
             for (TestClient c : clients) {
                 received += drain(c, published)[0];
             }

@@ -21,7 +21,7 @@ public final class ServerContext {
     /** Below this many bytes queued a connection is writable again. */
     public static final int WRITE_LOW_WATER_BYTES = 32 * 1024;
     /** Unsent bytes the kernel may hold per connection (TCP_NOTSENT_LOWAT, with epoll). */
-    public static final long KERNEL_UNSENT_BYTES = 16 * 1024;
+    public static final long KERNEL_UNSENT_BYTES = 128 * 1024;
 
     private final Herald herald;
     private final ServerConfig config;

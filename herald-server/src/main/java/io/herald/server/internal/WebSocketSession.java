@@ -160,9 +160,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         tokenAuthenticated |= token != null;
         if (user != null && !user.equals(claimedUser)) {
             if (!server.connections().claimUser(user, server.config().maxConnectionsPerUser())) {
-                log.warn("connection {} refused: user {} already has {} connections", id(), user,
-                        server.config().maxConnectionsPerUser());
-                server.badInput(id(), new HeraldException(ErrorCode.RATE_LIMITED, "too many connections for one user"));
+                server.badInput(id(), "user_limit", new HeraldException(ErrorCode.RATE_LIMITED, "user " + user
+                        + " already has " + server.config().maxConnectionsPerUser() + " connections"));
                 close(CloseCodes.TRY_AGAIN_LATER, "too many connections for this user");
                 return;
             }
@@ -329,14 +328,14 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
             return true;
         }
         if (++rateStrikes > rate) {
-            log.warn("connection {}: more than {} frames rejected in a row for the rate limit; closing with 1008", id(), rate);
-            server.badInput(id(), new HeraldException(ErrorCode.RATE_LIMITED, "inbound flood"));
+            server.badInput(id(), "inbound_flood", new HeraldException(ErrorCode.RATE_LIMITED, "more than " + rate
+                    + " frames rejected in a row for the rate limit; closing with 1008"));
             close(CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
         } else if (answer) {
             reject(null, new HeraldException(ErrorCode.RATE_LIMITED,
                     "too many messages: at most " + rate + " per second"));
         } else {
-            server.badInput(id(), new HeraldException(ErrorCode.RATE_LIMITED, "control frame over the rate limit"));
+            server.badInput(id(), "control_flood", new HeraldException(ErrorCode.RATE_LIMITED, "control frame over the rate limit"));
         }
         return false;
     }
@@ -396,7 +395,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         } catch (HeraldException e) {
             reject(id, e);
         } catch (RuntimeException e) {
-            log.warn("connection {}: command failed", id(), e);
+            server.unexpected(log, "connection " + id() + ": command", e);
             reject(id, HeraldException.internal("internal error", e));
         }
     }
@@ -615,7 +614,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         } else {
             info.state = ConnectionState.ERROR;
             info.recordError("internal: " + cause);
-            log.warn("connection {}: unexpected error", id(), cause);
+            server.unexpected(log, "connection " + id(), cause);
             closeCode = CloseCodes.INTERNAL_ERROR;
             if (channel.isActive()) {
                 channel.writeAndFlush(new CloseWebSocketFrame(CloseCodes.INTERNAL_ERROR, "internal error"))
