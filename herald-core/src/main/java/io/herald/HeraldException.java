@@ -49,6 +49,20 @@ public class HeraldException extends RuntimeException {
     }
 
     /** The engine is closed or unreachable. */
+    /**
+     * The {@code HeraldException} a failed future carries, unwrapped from the
+     * {@link java.util.concurrent.CompletionException} or {@link java.util.concurrent.ExecutionException}
+     * around it, so it keeps its own code; anything else is {@code internal}.
+     */
+    public static HeraldException unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof HeraldException he ? he : internal("internal error", t);
+    }
+
     public static HeraldException engineUnavailable(String message) {
         return new HeraldException(ErrorCode.INTERNAL, "engine unavailable: " + message);
     }

@@ -1,11 +1,11 @@
 package io.herald;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 
 /**
- * Where the frames for one client go: the transport's side of a {@link ClientSession}
- * (a WebSocket connection, an SSE stream). The core calls every method on {@link #executor()}.
+ * Where what the core sends one client goes: the transport's side of a {@link ClientSession} (a
+ * WebSocket connection, an SSE stream). The core hands it typed events, and each transport encodes
+ * them its own way. The core calls every method on {@link #executor()}.
  */
 public interface Outlet {
     /** The connection id, unique on this node. */
@@ -15,22 +15,20 @@ public interface Outlet {
     EventExecutor executor();
 
     /**
-     * Sends one server frame, a complete JSON text such as {@code {"type":"batch",…}} carrying
-     * {@code messages} messages (0 for control frames such as {@code lag}). Takes ownership of
-     * {@code frame}: the outlet releases it. The bytes may be shared with other outlets (encoded
-     * once), so they must not be modified.
+     * Sends a frame of messages. The frame may go to many outlets in a row (a channel's fan-out,
+     * encoded once): the outlet does not own it and keeps a {@code retainedDuplicate()} of any of
+     * its buffers it sends.
      */
-    void write(ByteBuf frame, int messages);
+    void send(MessageFrame frame);
 
     /**
-     * Sends a frame that goes to many outlets in a row (a channel's fan-out). Unlike
-     * {@link #write(ByteBuf, int)} this does not take ownership: the outlet keeps a
-     * {@code retainedDuplicate()} of the buffer it sends. The default sends {@link SharedFrame#text()};
-     * a transport that can send the same wire bytes to every client overrides it.
+     * {@code skipped} plain messages of {@code channel} were dropped before reaching this client
+     * (SPEC §3, slow consumers); sent before the messages that follow the gap.
      */
-    default void write(SharedFrame frame, int messages) {
-        write(frame.text().retainedDuplicate(), messages);
-    }
+    void lag(String channel, long skipped);
+
+    /** The server ended the subscription to {@code channel}, for {@code reason} (e.g. {@code deleted}). */
+    void unsubscribed(String channel, String reason);
 
     /**
      * Whether the connection takes more frames now. While it does not, the core keeps the
@@ -38,6 +36,6 @@ public interface Outlet {
      */
     boolean isWritable();
 
-    /** Closes the connection with a WebSocket close code (e.g. 4003 for a slow consumer). */
+    /** Closes the connection with a close code of SPEC §5.1 (e.g. 4003 for a slow consumer). */
     void close(int code, String reason);
 }

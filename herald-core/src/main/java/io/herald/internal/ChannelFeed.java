@@ -2,9 +2,6 @@ package io.herald.internal;
 
 import io.herald.HeraldClock;
 import io.herald.NamespaceOptions;
-import io.herald.SharedFrame;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
@@ -42,7 +39,7 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
     /** The pass under way: its frame, its members (a snapshot), the next index, messages written; null members when none. */
     private List<Encoded> passMessages;
     private Subscription[] passMembers;
-    private SharedFrame passFrame;
+    private EncodedFrame passFrame;
     private int passIndex;
     private long passWritten;
     /** Counts passes, so a stale continuation of an ended pass does nothing. */
@@ -51,8 +48,7 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
     private FeedQueue queued;
     /** Plain messages the queue dropped, told to each member of the pass under way before its frame. */
     private FeedQueue.Skipped passSkipped = FeedQueue.Skipped.NONE;
-    /** The pass's {@code lag} frame, encoded once for the members it goes to whole. */
-    private ByteBuf passLag;
+
     /** The batch timer fired during a pass: wake the shaper when the pass ends. */
     private boolean wakeDeferred;
     /** Completed once the passes under way are over (a graceful shutdown's flush); null when none wait. */
@@ -140,12 +136,17 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
                 session.enqueue(s, mine, options);
             } else if (mine == frame) {
                 if (passFrame == null) {
-                    passFrame = new SharedFrame(ByteBufAllocator.DEFAULT, Frames.frame(ByteBufAllocator.DEFAULT, channel, frame));
+                    passFrame = new EncodedFrame(channel, frame);
                 }
-                session.write(passFrame, frame.size());
+                session.send(passFrame);
                 passWritten += frame.size();
             } else {
-                session.write(Frames.frame(ByteBufAllocator.DEFAULT, channel, mine), mine.size());
+                EncodedFrame own = new EncodedFrame(channel, mine);
+                try {
+                    session.send(own);
+                } finally {
+                    own.release();
+                }
                 passWritten += mine.size();
             }
         }
@@ -217,15 +218,7 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
             session.skipped(s, skipped, options);
             return;
         }
-        if (skipped == passSkipped.count()) {
-            if (passLag == null) {
-                passLag = Frames.lag(ByteBufAllocator.DEFAULT, channel, skipped);
-            }
-            session.write(passLag.retainedDuplicate(), 0);
-        } else {
-            session.write(Frames.lag(ByteBufAllocator.DEFAULT, channel, skipped), 0);
-        }
-        stats.of(channel).lagFrame();
+        session.lag(channel, skipped);
     }
 
     /**
@@ -250,10 +243,6 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
         if (passFrame != null) {
             passFrame.release();
             passFrame = null;
-        }
-        if (passLag != null) {
-            passLag.release();
-            passLag = null;
         }
         passSkipped = FeedQueue.Skipped.NONE;
         passMembers = null;

@@ -72,21 +72,4 @@ public final class Frames {
         return buf;
     }
 
-    /** {@code {"type":"unsubscribed","channel":…,"reason":…}}: the server ended the subscription. */
-    static ByteBuf unsubscribed(ByteBufAllocator alloc, String channel, String reason) {
-        return Json.encode(alloc, 96, g -> {
-            g.writeStartObject();
-            g.writeStringField("type", "unsubscribed");
-            g.writeStringField("channel", channel);
-            g.writeStringField("reason", reason);
-            g.writeEndObject();
-        });
-    }
-
-    /** {@code {"type":"lag","channel":…,"skipped":N}}: N plain messages were dropped for this client. */
-    static ByteBuf lag(ByteBufAllocator alloc, String channel, long skipped) {
-        byte[] bytes = ("{\"type\":\"lag\",\"channel\":\"" + channel + "\",\"skipped\":" + skipped + "}")
-                .getBytes(StandardCharsets.US_ASCII);
-        return alloc.buffer(bytes.length).writeBytes(bytes);
-    }
 }

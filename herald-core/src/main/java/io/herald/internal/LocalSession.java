@@ -4,10 +4,7 @@ import io.herald.ClientSession;
 import io.herald.CloseCodes;
 import io.herald.NamespaceOptions;
 import io.herald.Outlet;
-import io.herald.SharedFrame;
 import io.herald.StreamPosition;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Arrays;
 import java.util.Collections;
@@ -49,18 +46,28 @@ final class LocalSession implements ClientSession {
         return outlet.isWritable();
     }
 
-    void write(ByteBuf frame, int messages) {
-        if (closed) {
-            frame.release();
-        } else {
-            outlet.write(frame, messages);
+    /** Sends a frame, possibly shared with other sessions; the caller keeps ownership of it. */
+    void send(EncodedFrame frame) {
+        if (!closed) {
+            outlet.send(frame);
         }
     }
 
-    /** Writes a frame shared with other sessions; the caller keeps ownership of it. */
-    void write(SharedFrame frame, int messages) {
+    /** Sends {@code messages} of {@code channel} as one frame of this session's own. */
+    private void sendOwn(String channel, List<Encoded> messages) {
+        EncodedFrame frame = new EncodedFrame(channel, messages);
+        try {
+            outlet.send(frame);
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Tells the client that {@code skipped} messages of {@code channel} were dropped for it. */
+    void lag(String channel, long skipped) {
         if (!closed) {
-            outlet.write(frame, messages);
+            outlet.lag(channel, skipped);
+            hub.stats().of(channel).lagFrame();
         }
     }
 
@@ -142,15 +149,14 @@ final class LocalSession implements ClientSession {
             long skipped = backlog.takeSkipped();
             if (skipped > 0) {
                 log.info("connection {}: {} messages on {} skipped for a slow consumer", outlet.id(), skipped, sub.channel);
-                outlet.write(Frames.lag(ByteBufAllocator.DEFAULT, sub.channel, skipped), 0);
-                hub.stats().of(sub.channel).lagFrame();
+                lag(sub.channel, skipped);
             }
             if (backlog.isEmpty()) {
                 sub.backlog = null;
                 return;
             }
             List<Encoded> chunk = backlog.poll(maxSize);
-            outlet.write(Frames.frame(ByteBufAllocator.DEFAULT, sub.channel, chunk), chunk.size());
+            sendOwn(sub.channel, chunk);
             hub.stats().of(sub.channel).delivered(chunk.size());
         }
     }
@@ -172,13 +178,12 @@ final class LocalSession implements ClientSession {
             }
             long skipped = backlog.takeSkipped();
             if (skipped > 0) {
-                outlet.write(Frames.lag(ByteBufAllocator.DEFAULT, sub.channel, skipped), 0);
-                hub.stats().of(sub.channel).lagFrame();
+                lag(sub.channel, skipped);
             }
             int maxSize = hub.options(sub.channel).batchMaxSize();
             while (!backlog.isEmpty()) {
                 List<Encoded> chunk = backlog.poll(maxSize);
-                outlet.write(Frames.frame(ByteBufAllocator.DEFAULT, sub.channel, chunk), chunk.size());
+                sendOwn(sub.channel, chunk);
                 hub.stats().of(sub.channel).delivered(chunk.size());
             }
             sub.backlog = null;
@@ -191,7 +196,7 @@ final class LocalSession implements ClientSession {
             return;
         }
         remove(sub.channel);
-        outlet.write(Frames.unsubscribed(ByteBufAllocator.DEFAULT, sub.channel, reason), 0);
+        outlet.unsubscribed(sub.channel, reason);
     }
 
     @Override

@@ -173,14 +173,14 @@ class HubTest {
             boolean first = i == 0;
             RecordingOutlet out = new RecordingOutlet("c" + i, loop) {
                 @Override
-                public void write(io.netty.buffer.ByteBuf frame, int messages) {
+                public void send(io.herald.MessageFrame frame) {
                     writes.incrementAndGet();
                     if (first && writesBeforeOtherTask.get() == -1) {
                         // another piece of work for the loop, queued while the first pass is under way
                         writesBeforeOtherTask.set(-2);
                         loop.execute(() -> writesBeforeOtherTask.set(writes.get()));
                     }
-                    super.write(frame, messages);
+                    super.send(frame);
                 }
             };
             outlets.add(out);

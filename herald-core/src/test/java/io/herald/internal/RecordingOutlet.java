@@ -2,7 +2,7 @@ package io.herald.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.Outlet;
-import io.netty.buffer.ByteBuf;
+import io.herald.MessageFrame;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,16 +44,28 @@ class RecordingOutlet implements Outlet {
     }
 
     @Override
-    public void write(ByteBuf frame, int messages) {
+    public void send(MessageFrame frame) {
         if (!loop.inEventLoop()) {
-            throw new AssertionError("write off the outlet's loop");
+            throw new AssertionError("send off the outlet's loop");
         }
+        record(frame.text().toString(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void lag(String channel, long skipped) {
+        record("{\"type\":\"lag\",\"channel\":\"" + channel + "\",\"skipped\":" + skipped + "}");
+    }
+
+    @Override
+    public void unsubscribed(String channel, String reason) {
+        record("{\"type\":\"unsubscribed\",\"channel\":\"" + channel + "\",\"reason\":\"" + reason + "\"}");
+    }
+
+    private void record(String json) {
         try {
-            frames.add(Json.MAPPER.readTree(frame.toString(StandardCharsets.UTF_8)));
+            frames.add(Json.MAPPER.readTree(json));
         } catch (IOException e) {
             throw new AssertionError(e);
-        } finally {
-            frame.release();
         }
     }
 

@@ -9,7 +9,7 @@ import io.herald.Herald;
 import io.herald.HeraldConfig;
 import io.herald.Message;
 import io.herald.NamespaceOptions;
-import io.netty.buffer.ByteBuf;
+import io.herald.MessageFrame;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
@@ -41,8 +41,8 @@ class WritabilityRandomTest {
         }
 
         @Override
-        public void write(ByteBuf frame, int messages) {
-            super.write(frame, messages);
+        public void send(MessageFrame frame) {
+            super.send(frame);
             if (random.nextInt(4) == 0) {
                 writable = false;
             }

@@ -9,11 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every open WebSocket connection of this server, by id, and the per-user counts. The connection
+ * Every open client connection of this server (WebSocket, and SSE to come), by id, and the per-user counts. The connection
  * limits on all TCP connections (global, per IP) are {@link OpenSockets}'. Thread-safe.
  */
 public final class ConnectionRegistry {
-    private final ConcurrentHashMap<String, WebSocketSession> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Connection> open = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
     private final java.util.concurrent.atomic.LongAdder closedFramesOut = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder closedBytesOut = new java.util.concurrent.atomic.LongAdder();
@@ -26,7 +26,7 @@ public final class ConnectionRegistry {
 
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perUser = new ConcurrentHashMap<>();
 
-    void add(WebSocketSession session) {
+    void add(Connection session) {
         open.put(session.id(), session);
         total.incrementAndGet();
     }
@@ -53,7 +53,7 @@ public final class ConnectionRegistry {
         counts.computeIfPresent(key, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
-    void remove(WebSocketSession session) {
+    void remove(Connection session) {
         if (open.remove(session.id(), session)) {
             ConnectionInfo i = session.info();
             closedFramesOut.add(i.framesOut);
@@ -69,7 +69,7 @@ public final class ConnectionRegistry {
         long bytes = closedBytesOut.sum();
         long messages = closedMessagesOut.sum();
         long errors = closedErrors.sum();
-        for (WebSocketSession s : open.values()) {
+        for (Connection s : open.values()) {
             ConnectionInfo i = s.info();
             frames += i.framesOut;
             bytes += i.bytesOut;
@@ -81,7 +81,7 @@ public final class ConnectionRegistry {
 
     /** Closes connection {@code id} with {@code code}; returns whether it was open. */
     public boolean close(String id, int code, String reason) {
-        WebSocketSession s = open.get(id);
+        Connection s = open.get(id);
         if (s == null) {
             return false;
         }
@@ -99,19 +99,19 @@ public final class ConnectionRegistry {
     }
 
     public Optional<ConnectionStats> find(String id) {
-        WebSocketSession s = open.get(id);
+        Connection s = open.get(id);
         return s == null ? Optional.empty() : Optional.of(s.snapshot());
     }
 
     public List<ConnectionStats> snapshot() {
         List<ConnectionStats> all = new ArrayList<>(open.size());
-        for (WebSocketSession s : open.values()) {
+        for (Connection s : open.values()) {
             all.add(s.snapshot());
         }
         return all;
     }
 
-    Collection<WebSocketSession> sessions() {
+    Collection<Connection> sessions() {
         return open.values();
     }
 }

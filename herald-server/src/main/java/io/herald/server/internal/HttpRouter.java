@@ -183,7 +183,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 WebSocketPipeline.deflateOffered(req) ? decoderConfig : plainDecoderConfig);
         ConnectionInfo info = new ConnectionInfo(idPrefix + Long.toString(ids.incrementAndGet(), 36),
                 server.clock().epochMillis(), remote(ctx), req.headers().get(HttpHeaderNames.USER_AGENT, ""));
-        WebSocketSession session = new WebSocketSession(server, ctx.channel(), info, initialChannel, token);
+        WebSocketHandler session = new WebSocketHandler(server,
+                new WebSocketConnection(server, ctx.channel(), info, initialChannel, token));
         ChannelPipeline p = ctx.pipeline();
         WebSocketPipeline.install(p, ctx.name(), server.config(), session);
         if (p.get(RequestDeadline.NAME) != null) {

@@ -3,7 +3,7 @@ package io.herald.server.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.ErrorCode;
-import io.herald.SharedFrame;
+import io.herald.MessageFrame;
 import io.herald.StreamPosition;
 import io.herald.internal.Json;
 import io.netty.buffer.ByteBuf;
@@ -24,7 +24,8 @@ final class ServerFrames {
      * A JSON text as a whole, unmasked WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, 7-, 16- or
      * 64-bit length): what Netty's frame encoder would write, made once for a fan-out.
      */
-    static final SharedFrame.WireFormat WEBSOCKET_TEXT = (alloc, text) -> {
+    static final MessageFrame.WireFormat WEBSOCKET_TEXT = (alloc, frame) -> {
+        ByteBuf text = frame.text();
         int length = text.readableBytes();
         int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
         ByteBuf out = alloc.directBuffer(header + length);
@@ -78,6 +79,13 @@ final class ServerFrames {
             }
             g.writeEndObject();
         });
+    }
+
+    /** {@code {"type":"lag","channel":…,"skipped":N}}: N plain messages were dropped for this client. */
+    static ByteBuf lag(ByteBufAllocator alloc, String channel, long skipped) {
+        byte[] bytes = ("{\"type\":\"lag\",\"channel\":\"" + channel + "\",\"skipped\":" + skipped + "}")
+                .getBytes(StandardCharsets.US_ASCII);
+        return alloc.buffer(bytes.length).writeBytes(bytes);
     }
 
     static ByteBuf published(ByteBufAllocator alloc, JsonNode id, String channel, long offset) {

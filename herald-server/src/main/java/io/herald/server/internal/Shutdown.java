@@ -38,7 +38,7 @@ public final class Shutdown implements Runnable {
         // Nothing acknowledged stays behind (SPEC §11): pending batches and throttled keys go out
         // first, then each connection sends its backlog, its shutdown frame and its close.
         flushPending(deadline);
-        for (WebSocketSession s : server.connections().sessions()) {
+        for (Connection s : server.connections().sessions()) {
             s.executor().execute(s::shutdown);
         }
         // Plain HTTP connections (publishers) get no frame; they are closed once the clients are told.
@@ -65,7 +65,7 @@ public final class Shutdown implements Runnable {
 
     /** Waits until every WebSocket connection has closed, or the deadline; returns whether all did. */
     private boolean awaitNoSessions(long deadline) {
-        for (WebSocketSession s : server.connections().sessions()) {
+        for (Connection s : server.connections().sessions()) {
             long left = remainingMillis(deadline);
             if (left <= 0) {
                 break;

@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The last handler of the echo server: it sees what Herald's session sees (whole, validated,
  * decompressed messages and control frames) and answers control frames and errors the way
- * {@code WebSocketSession} does (its {@code onClientClose}, {@code close} and
+ * {@code WebSocketConnection} does (its {@code answerClientClose}, {@code writeClose} and
  * {@code exceptionCaught}), so Autobahn judges Herald's replies rather than an echo of its own.
  * One instance per connection; runs on the connection's event loop.
  */
 final class EchoHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger log = LoggerFactory.getLogger(EchoHandler.class);
-    /** As {@code WebSocketSession.CLOSE_GRACE_MILLIS}. */
+    /** As {@code WebSocketConnection.CLOSE_GRACE_MILLIS}. */
     private static final long CLOSE_GRACE_MILLIS = 5_000;
 
     private boolean closing;

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * a known issue repeated by the fuzzer thousands of times does not flood the report.
  */
 final class SessionLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
-    private static final Logger SESSION = (Logger) LoggerFactory.getLogger("io.herald.server.internal.WebSocketSession");
+    private static final Logger SESSION = (Logger) LoggerFactory.getLogger("io.herald.server.internal");
 
     private final List<Throwable> exceptions = new ArrayList<>();
 

@@ -37,7 +37,8 @@ public final class FuzzHarness {
         channel.pipeline().addLast("wsencoder", new WebSocket13FrameEncoder(false));
         channel.pipeline().addLast(DECODER, decoder);
         ConnectionInfo info = new ConnectionInfo(connectionId, server.clock().epochMillis(), "192.0.2.1", "fuzz");
-        WebSocketSession session = new WebSocketSession(server, channel, info, initialChannel, upgradeToken);
+        WebSocketHandler session = new WebSocketHandler(server,
+                new WebSocketConnection(server, channel, info, initialChannel, upgradeToken));
         WebSocketPipeline.install(channel.pipeline(), DECODER, server.config(), session);
         session.opened();
         return new Opened(channel, decoder, info);
