@@ -1,0 +1,91 @@
+package io.herald.bench.load;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Samples a server's memory on a thread of its own until closed: RSS ({@code VmRSS} of
+ * {@code /proc/<pid>/status}) every {@code periodMillis}, and the JVM heap in use (the sum of
+ * {@code jvm_memory_used_bytes{area="heap"}} of Herald's {@code /metrics}) every second sample;
+ * a scrape costs the server a little CPU, so not more often. Thread-safe.
+ */
+final class MemorySampler implements AutoCloseable {
+    /** One sample; {@code heapBytes} is -1 when this sample did not scrape, or the scrape failed. */
+    record Sample(long millis, long rssBytes, long heapBytes) {
+    }
+
+    private final long pid;
+    private final URI metrics;
+    private final long periodMillis;
+    private final long startNanos = System.nanoTime();
+    private final List<Sample> samples = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    MemorySampler(long pid, URI metrics, long periodMillis) {
+        this.pid = pid;
+        this.metrics = metrics;
+        this.periodMillis = periodMillis;
+        this.thread = new Thread(this::loop, "memory-sampler");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void loop() {
+        for (long n = 0; running; n++) {
+            long heap = n % 2 == 0 && metrics != null ? heapBytes() : -1;
+            Sample s = new Sample((System.nanoTime() - startNanos) / 1_000_000, pid > 0 ? ProcStat.rssBytes(pid) : -1, heap);
+            synchronized (this) {
+                samples.add(s);
+            }
+            try {
+                Thread.sleep(periodMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private long heapBytes() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? heapUsed(r.body()) : -1;
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** The sum of the {@code jvm_memory_used_bytes} lines labelled {@code area="heap"} of a Prometheus text, or -1. */
+    static long heapUsed(String prometheus) {
+        double sum = 0;
+        boolean found = false;
+        for (String line : prometheus.split("\n")) {
+            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
+            }
+        }
+        return found ? (long) sum : -1;
+    }
+
+    synchronized List<Sample> samples() {
+        return List.copyOf(samples);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join(10_000);
+    }
+}
