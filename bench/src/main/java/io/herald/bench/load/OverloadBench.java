@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * --url ws://127.0.0.1:8080/ws/overload  --publish-url http://127.0.0.1:8080/api/publish  --metrics-url http://127.0.0.1:8080/metrics
- * --channel overload  --subscribers 2000  --slow-fraction 0.25  --slow-read-ms 100  --slow-read-bytes 16384  --slow-socket-buffer 65536
+ * --channel overload  --subscribers 2000  --slow-fraction 0.25  --slow-read-ms 100  --slow-read-bytes 8192  --slow-socket-buffer 65536
  * --rate 2000  --per-request 10  --data-bytes 200  --seconds 60  --drain-seconds 30  --connect-rate 1000
  * --sources 127.0.0.2-127.0.0.11  --threads 1  --server-pid PID  --outbound-buffer-bytes 1048576  --memory-bound-mib (derived)
  * --out overload.json  --report overload.md  --machine machine.txt  --command "bench/run.sh overload …"
@@ -58,7 +58,7 @@ public final class OverloadBench {
         }
         int slow = (int) Math.round(subscribers * slowFraction);
         long slowReadMillis = o.longValue("slow-read-ms", 100);
-        int slowReadBytes = o.integer("slow-read-bytes", 16 * 1024);
+        int slowReadBytes = o.integer("slow-read-bytes", 8 * 1024);
         int slowSocketBuffer = o.integer("slow-socket-buffer", 64 * 1024);
         double rate = o.decimal("rate", 2000);
         int perRequest = o.integer("per-request", 10);

@@ -2,6 +2,7 @@ package io.herald.bench.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -15,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * One subscriber of the overload benchmark. A {@link Kind#FAST} one reads as fast as its event
  * loop can; a {@link Kind#SLOW} one has auto-read off and asks for one read every
  * {@code readIntervalMillis} (of up to the receive buffer its pool gives it), so it stays alive,
- * answers every {@code ping} it reads, and falls behind. Either keeps an {@link OffsetLedger} of
+ * answers every {@code ping} it reads, and falls behind. Its {@link ReadGate} holds back the reads
+ * that Netty's decoders ask for on their own when a read ended mid-frame, which would otherwise
+ * read a whole frame each time, however large. Either keeps an {@link OffsetLedger} of
  * the channel and how the connection ended: the server's close code, or
  * {@link #ABNORMAL_CLOSE} when the connection ended without a close frame. Confined to its event
  * loop; {@link #result} is read there too.
@@ -46,6 +49,7 @@ final class OverloadClient extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final int index;
     private final Kind kind;
     private final long readIntervalMillis;
+    private final ReadGate gate = new ReadGate();
     private final OffsetLedger ledger = new OffsetLedger();
     private final OffsetScanner.Sink sink = ledger::message;
     private ChannelHandlerContext ctx;
@@ -64,6 +68,7 @@ final class OverloadClient extends SimpleChannelInboundHandler<WebSocketFrame> {
         this.index = index;
         this.kind = kind;
         this.readIntervalMillis = readIntervalMillis;
+        this.gate.open = kind == Kind.FAST;
     }
 
     @Override
@@ -74,7 +79,8 @@ final class OverloadClient extends SimpleChannelInboundHandler<WebSocketFrame> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (kind == Kind.SLOW) {
-            reader = ctx.executor().scheduleAtFixedRate(ctx::read, 0, readIntervalMillis, TimeUnit.MILLISECONDS);
+            reader = ctx.executor().scheduleAtFixedRate(() -> gate.readOnce(ctx), 0, readIntervalMillis,
+                    TimeUnit.MILLISECONDS);
         }
         super.channelActive(ctx);
     }
@@ -141,6 +147,7 @@ final class OverloadClient extends SimpleChannelInboundHandler<WebSocketFrame> {
         if (reader != null) { // a slow client reads the rest at full speed, to see the server's answer
             reader.cancel(false);
         }
+        gate.open = true;
         ctx.channel().config().setAutoRead(true);
         ctx.writeAndFlush(new CloseWebSocketFrame(1000, "done"));
     }
@@ -173,6 +180,34 @@ final class OverloadClient extends SimpleChannelInboundHandler<WebSocketFrame> {
             pool.opened();
         } else {
             pool.failed(failure);
+        }
+    }
+
+    /** The handler to put first in the pipeline, where every read request passes. */
+    ReadGate gate() {
+        return gate;
+    }
+
+    /**
+     * Lets a read request through only when {@link #readOnce} makes it, or once the gate is open.
+     * Confined to the connection's event loop.
+     */
+    static final class ReadGate extends ChannelOutboundHandlerAdapter {
+        private boolean open;
+        private boolean allowed;
+
+        /** Makes one read of the channel, through this gate. */
+        void readOnce(ChannelHandlerContext tail) {
+            allowed = true;
+            tail.read();
+        }
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            if (open || allowed) {
+                allowed = false;
+                ctx.read();
+            }
         }
     }
 

@@ -117,7 +117,7 @@ final class OverloadPool implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(16 * 1024),
+                ch.pipeline().addLast(client.gate(), new HttpClientCodec(), new HttpObjectAggregator(16 * 1024),
                         new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(MAX_FRAME_BYTES), client);
             }
         };
