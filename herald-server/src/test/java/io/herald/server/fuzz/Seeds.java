@@ -143,12 +143,16 @@ final class Seeds {
                         .controls(close(CloseCodes.NORMAL, new byte[] {(byte) 0xC3, 0x28})), 0),
                 new Seed("close-reason-too-long", new SeedWriter(null, null)
                         .controls(close(CloseCodes.NORMAL, new byte[ControlSequence.MAX_CONTROL - 1])), CloseCodes.PROTOCOL_ERROR),
-                // protocol pings have no rate limit: every one is answered, read or not
+                // within the inbound rate, every ping is answered, read or not
                 new Seed("pings-not-reading", new SeedWriter("room:1", null)
                         .reading(false)
-                        .pings(ClientScript.MAX_PINGS, new byte[ControlSequence.MAX_CONTROL], false)
+                        .pings(16, new byte[ControlSequence.MAX_CONTROL], false)
                         .await(Duration.ofSeconds(1))
+                        .pings(16, new byte[0], false)
                         .reading(true), OPEN),
+                // control frames count against the inbound rate too: a ping flood is closed like a text flood
+                new Seed("ping-flood", new SeedWriter(null, null)
+                        .pings(ClientScript.MAX_PINGS, new byte[] {1}, false), CloseCodes.POLICY_VIOLATION),
                 new Seed("json-pings-not-reading", new SeedWriter(null, null)
                         .reading(false)
                         .pings(40, new byte[0], true), CloseCodes.POLICY_VIOLATION));
