@@ -16,7 +16,8 @@
 # Writes bench/results/overload-<UTC timestamp>/ (git-ignored: overload.json with every client,
 # report.md, server.log, loadgen.log, machine.txt) and copies the report to docs/BENCHMARKS-overload.md
 # unless --no-docs. Server on core 0, load generator and publisher on core 1. Nothing listens beyond
-# 127.0.0.1. Environment: BENCH_SERVER_JAVA_OPTS, BENCH_LOADGEN_JAVA_OPTS.
+# 127.0.0.1. Environment: BENCH_SERVER_JAVA_OPTS, BENCH_LOADGEN_JAVA_OPTS, BENCH_HERALD_JAR (the server jar,
+# default herald-server/target/herald.jar: e.g. an older build, to compare).
 # Exit status: 0 when the pass criteria hold, 1 when one does not (or the run failed), 2 on a usage
 # error or a server that did not start.
 set -euo pipefail
@@ -79,7 +80,7 @@ if [ "$subscribers" -gt 19000 ]; then
 fi
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-server_jar=herald-server/target/herald.jar
+server_jar=${BENCH_HERALD_JAR:-herald-server/target/herald.jar} # another build of Herald to compare
 bench_jar=bench/target/herald-bench.jar
 spring_jar=""
 export HERALD_BENCH_API_KEY="${HERALD_BENCH_API_KEY:-bench-publish-key-$(date +%s)-$$}"
@@ -121,6 +122,7 @@ fi
   describe_machine | grep -Ev '^(node|ws|socket.io|spring boot):'
   echo "pinning: ${server_cpu:-none} (server), ${loadgen_cpu:-none} (load generator and publisher)"
   echo "server JVM options: ${server_java_opts:-none}; load generator: $loadgen_java_opts"
+  echo "server jar: $server_jar ($(date -u -r "$server_jar" +%Y-%m-%dT%H:%MZ)); checkout: $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 } >"$results/machine.txt"
 
 status=0

@@ -78,6 +78,11 @@ final class MemorySampler implements AutoCloseable {
         return found ? (long) sum : -1;
     }
 
+    /** Milliseconds since sampling began: the clock of {@link Sample#millis}. */
+    long millisSinceStart() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
     synchronized List<Sample> samples() {
         return List.copyOf(samples);
     }

@@ -95,13 +95,19 @@ public final class OverloadBench {
             double drained;
             List<MemorySampler.Sample> memory;
             int behind;
+            long[] cpu = new long[2]; // CPU ms of the server and of this process over publishing and drain
+            long[] phases = new long[3]; // publishing began, all published, drain ended: ms on the sampler's clock
             try (MemorySampler sampler = new MemorySampler(serverPid, metrics.isEmpty() ? null : URI.create(metrics), 500)) {
                 TimeUnit.SECONDS.sleep(1); // a baseline sample or two before the load
                 System.err.printf("overload: publishing %.0f msg/s for %.0f s%n", rate, seconds);
+                phases[0] = sampler.millisSinceStart();
+                cpu[0] = ProcStat.cpuMillis(serverPid);
+                cpu[1] = ProcStat.selfCpuMillis();
                 try (PublishClient client = new PublishClient(publishUrl)) {
                     published = new OverloadPublisher(client, publishUrl, channel, dataBytes, 2000)
                             .run(rate, seconds, perRequest);
                 }
+                phases[1] = sampler.millisSinceStart();
                 System.err.printf("overload: published %d of %d (last offset %d); draining up to %.0f s%n", published.ok(),
                         published.sent(), published.lastOffset(), drainSeconds);
                 long drainStart = System.nanoTime();
@@ -112,12 +118,15 @@ public final class OverloadBench {
                     behind = pool.behind(published.lastOffset());
                 }
                 drained = (System.nanoTime() - drainStart) / 1e9;
+                phases[2] = sampler.millisSinceStart();
+                cpu[0] = serverPid > 0 && cpu[0] >= 0 ? ProcStat.cpuMillis(serverPid) - cpu[0] : -1;
+                cpu[1] = cpu[1] >= 0 ? ProcStat.selfCpuMillis() - cpu[1] : -1;
                 memory = sampler.samples();
             }
             List<OverloadClient.Result> results = pool.results();
             pool.closeAll(10);
             OverloadMarkdown.Run run = new OverloadMarkdown.Run(setup, pool.openCount(), pool.failedCount(), published,
-                    drained, behind, memory, results);
+                    drained, behind, phases[0], phases[1], phases[2], cpu[0], cpu[1], memory, results);
             String md = OverloadMarkdown.render(run);
             String report = o.string("report", "");
             if (!report.isEmpty()) {
@@ -139,6 +148,9 @@ public final class OverloadBench {
     private static ObjectNode json(OverloadMarkdown.Run run) {
         ObjectNode o = ProcessFiles.JSON.valueToTree(run.setup());
         o.set("published", ProcessFiles.JSON.valueToTree(run.published()));
+        o.put("publishStartMillis", run.publishStartMillis()).put("publishEndMillis", run.publishEndMillis())
+                .put("drainEndMillis", run.drainEndMillis()).put("serverCpuMillis", run.serverCpuMillis())
+                .put("loadgenCpuMillis", run.loadgenCpuMillis());
         o.put("open", run.open()).put("failed", run.failed()).put("drainSeconds", run.drainedSeconds())
                 .put("behindAtEnd", run.behindAtEnd()).put("passed", OverloadMarkdown.passed(run));
         o.set("fast", ProcessFiles.JSON.valueToTree(run.tally(OverloadClient.Kind.FAST)));

@@ -20,7 +20,9 @@ final class OverloadMarkdown {
 
     /** What the run measured. */
     record Run(Setup setup, int open, int failed, OverloadPublisher.Outcome published, double drainedSeconds, int behindAtEnd,
-               List<MemorySampler.Sample> memory, List<OverloadClient.Result> results) {
+               long publishStartMillis, long publishEndMillis, long drainEndMillis, long serverCpuMillis,
+               long loadgenCpuMillis, List<MemorySampler.Sample> memory,
+               List<OverloadClient.Result> results) {
         OverloadTally tally(OverloadClient.Kind kind) {
             return OverloadTally.of(kind, results, published.lastOffset());
         }
@@ -137,6 +139,9 @@ final class OverloadMarkdown {
         line(b, "| last offset (end marker) | %,d |", p.lastOffset());
         line(b, "| drain after the last publish | %.1f s of %.0f s; %d clients still short of the last offset |",
                 run.drainedSeconds(), s.drainSeconds(), run.behindAtEnd());
+        double span = (run.drainEndMillis() - run.publishStartMillis()) / 1000.0;
+        line(b, "| CPU over publishing and drain (%.1f s): server, load generator | %s, %s |", span,
+                cpu(run.serverCpuMillis(), span), cpu(run.loadgenCpuMillis(), span));
         if (!p.lastError().isEmpty()) {
             line(b, "| last error | %s |", p.lastError().replace("|", "/"));
         }
@@ -187,19 +192,29 @@ final class OverloadMarkdown {
         if (m.isEmpty()) {
             return;
         }
-        line(b, "| s | RSS | heap in use |");
-        line(b, "|--:|--:|--:|");
+        line(b, "Publishing ran from %.1f s to %.1f s (every answer in, end marker sent), the drain to %.1f s.",
+                run.publishStartMillis() / 1000.0, run.publishEndMillis() / 1000.0, run.drainEndMillis() / 1000.0);
+        line(b, "");
+        line(b, "| s | phase | RSS | heap in use |");
+        line(b, "|--:|---|--:|--:|");
         long every = 5000;
         long next = 0;
         long heap = -1;
         for (MemorySampler.Sample x : m) {
             heap = x.heapBytes() > 0 ? x.heapBytes() : heap;
             if (x.millis() >= next) {
-                line(b, "| %.1f | %s | %s |", x.millis() / 1000.0, mib(x.rssBytes()), mib(heap));
+                String phase = x.millis() < run.publishStartMillis() ? "before" : x.millis() <= run.publishEndMillis()
+                        ? "publishing" : x.millis() <= run.drainEndMillis() ? "drain" : "after";
+                line(b, "| %.1f | %s | %s | %s |", x.millis() / 1000.0, phase, mib(x.rssBytes()), mib(heap));
                 next = x.millis() / every * every + every;
             }
         }
         line(b, "");
+    }
+
+    private static String cpu(long millis, double seconds) {
+        return millis < 0 || seconds <= 0 ? "–"
+                : String.format(Locale.ROOT, "%,.1f s (%.0f %% of a core)", millis / 1000.0, millis / 10.0 / seconds);
     }
 
     private static String codes(OverloadTally t) {
