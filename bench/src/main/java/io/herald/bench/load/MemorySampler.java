@@ -65,6 +65,29 @@ final class MemorySampler implements AutoCloseable {
         }
     }
 
+    /**
+     * The samples of {@code metrics} (a Prometheus text) whose names start with one of
+     * {@code prefixes}, name and labels as written, in order; empty when the scrape fails.
+     */
+    static java.util.Map<String, Double> scrape(URI metrics, List<String> prefixes) {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics)
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            for (String line : r.body().split("\n")) {
+                if (!line.startsWith("#") && prefixes.stream().anyMatch(line::startsWith)) {
+                    int space = line.lastIndexOf(' ');
+                    out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            out.clear();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+
     /** The sum of the {@code jvm_memory_used_bytes} lines labelled {@code area="heap"} of a Prometheus text, or -1. */
     static long heapUsed(String prometheus) {
         double sum = 0;

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,9 @@ import java.util.concurrent.TimeUnit;
 public final class OverloadBench {
     /** What Netty queues for a connection before it reports it unwritable (its default high-water mark). */
     static final long NETTY_HIGH_WATER_BYTES = 64 * 1024;
+    /** Herald's own counts of what the clients report, scraped from {@code /metrics} when the drain ends. */
+    static final List<String> SERVER_COUNTERS = List.of("herald_connections_closed_total", "herald_heartbeat_timeouts_total",
+            "herald_messages_dropped_total", "herald_lag_events_total", "herald_errors_total");
 
     private OverloadBench() {
     }
@@ -123,10 +127,12 @@ public final class OverloadBench {
                 cpu[1] = cpu[1] >= 0 ? ProcStat.selfCpuMillis() - cpu[1] : -1;
                 memory = sampler.samples();
             }
+            Map<String, Double> serverCounters = metrics.isEmpty() ? Map.of()
+                    : MemorySampler.scrape(URI.create(metrics), SERVER_COUNTERS);
             List<OverloadClient.Result> results = pool.results();
             pool.closeAll(10);
             OverloadMarkdown.Run run = new OverloadMarkdown.Run(setup, pool.openCount(), pool.failedCount(), published,
-                    drained, behind, phases[0], phases[1], phases[2], cpu[0], cpu[1], memory, results);
+                    drained, behind, phases[0], phases[1], phases[2], cpu[0], cpu[1], memory, serverCounters, results);
             String md = OverloadMarkdown.render(run);
             String report = o.string("report", "");
             if (!report.isEmpty()) {
@@ -156,6 +162,7 @@ public final class OverloadBench {
         o.set("fast", ProcessFiles.JSON.valueToTree(run.tally(OverloadClient.Kind.FAST)));
         o.set("slow", ProcessFiles.JSON.valueToTree(run.tally(OverloadClient.Kind.SLOW)));
         o.set("memory", ProcessFiles.JSON.valueToTree(run.memory()));
+        o.set("serverCounters", ProcessFiles.JSON.valueToTree(run.serverCounters()));
         ArrayNode clients = o.putArray("clients");
         run.results().forEach(r -> clients.add(ProcessFiles.JSON.valueToTree(r)));
         return o;
