@@ -15,9 +15,15 @@ import java.util.List;
  * a scrape costs the server a little CPU, so not more often. Thread-safe.
  */
 final class MemorySampler implements AutoCloseable {
-    /** One sample; {@code heapBytes} is -1 when this sample did not scrape, or the scrape failed. */
-    record Sample(long millis, long rssBytes, long heapBytes) {
+    /**
+     * One sample; {@code heapBytes} is -1 when this sample did not scrape, or the scrape failed;
+     * {@code tcpBytes}: the kernel's TCP buffer memory of the whole machine, -1 when unknown.
+     */
+    record Sample(long millis, long rssBytes, long heapBytes, long tcpBytes) {
     }
+
+    /** The page size of {@code /proc/net/sockstat}'s {@code mem} (pages); {@code getconf PAGESIZE}. */
+    static final long PAGE_BYTES = Long.getLong("herald.bench.pageSize", 4096);
 
     private final long pid;
     private final URI metrics;
@@ -40,7 +46,8 @@ final class MemorySampler implements AutoCloseable {
     private void loop() {
         for (long n = 0; running; n++) {
             long heap = n % 2 == 0 && metrics != null ? heapBytes() : -1;
-            Sample s = new Sample((System.nanoTime() - startNanos) / 1_000_000, pid > 0 ? ProcStat.rssBytes(pid) : -1, heap);
+            Sample s = new Sample((System.nanoTime() - startNanos) / 1_000_000, pid > 0 ? ProcStat.rssBytes(pid) : -1, heap,
+                    tcpBytes());
             synchronized (this) {
                 samples.add(s);
             }
@@ -49,6 +56,29 @@ final class MemorySampler implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /**
+     * {@code mem} of the {@code TCP:} line of {@code /proc/net/sockstat} in bytes: socket buffers of
+     * every TCP socket of the machine, both ends of loopback connections included. It holds what a
+     * server queued for a slow client in the kernel, which its RSS does not show.
+     */
+    static long tcpBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/sockstat"))) {
+                if (line.startsWith("TCP:")) {
+                    String[] f = line.trim().split("\\s+");
+                    for (int i = 1; i + 1 < f.length; i++) {
+                        if (f[i].equals("mem")) {
+                            return Long.parseLong(f[i + 1]) * PAGE_BYTES;
+                        }
+                    }
+                }
+            }
+            return -1;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -40,6 +40,14 @@ final class OverloadMarkdown {
             return memory.stream().mapToLong(MemorySampler.Sample::heapBytes).filter(v -> v > 0).findFirst().orElse(-1);
         }
 
+        long tcpBaseline() {
+            return memory.stream().mapToLong(MemorySampler.Sample::tcpBytes).filter(v -> v >= 0).findFirst().orElse(-1);
+        }
+
+        long tcpMax() {
+            return memory.stream().mapToLong(MemorySampler.Sample::tcpBytes).max().orElse(-1);
+        }
+
         long heapMax() {
             return memory.stream().mapToLong(MemorySampler.Sample::heapBytes).max().orElse(-1);
         }
@@ -217,13 +225,17 @@ final class OverloadMarkdown {
     private static void memory(StringBuilder b, Run run) {
         line(b, "## Server memory");
         line(b, "");
-        line(b, "RSS (`VmRSS`) every 0.5 s, heap in use (`jvm_memory_used_bytes{area=\"heap\"}` of `/metrics`) every 1 s.");
+        line(b, "RSS (`VmRSS`) every 0.5 s, heap in use (`jvm_memory_used_bytes{area=\"heap\"}` of `/metrics`) every 1 s, "
+                + "and the kernel's TCP buffer memory (`mem` of `/proc/net/sockstat`, every socket of the machine: what the "
+                + "server queued for slow clients in its send buffers, and what the clients have not read yet).");
         line(b, "");
         line(b, "| | baseline | max | growth |");
         line(b, "|---|--:|--:|--:|");
         line(b, "| RSS | %s | %s | %s |", mib(run.rssBaseline()), mib(run.rssMax()), mib(run.rssMax() - run.rssBaseline()));
         line(b, "| heap in use | %s | %s | %s |", mib(run.heapBaseline()), mib(run.heapMax()),
                 mib(run.heapMax() - run.heapBaseline()));
+        line(b, "| kernel TCP buffers, whole machine (not in RSS, not in the bound) | %s | %s | %s |", mib(run.tcpBaseline()),
+                mib(run.tcpMax()), mib(run.tcpMax() - run.tcpBaseline()));
         line(b, "");
         List<MemorySampler.Sample> m = run.memory();
         if (m.isEmpty()) {
@@ -232,8 +244,8 @@ final class OverloadMarkdown {
         line(b, "Publishing ran from %.1f s to %.1f s (every answer in, end marker sent), the drain to %.1f s.",
                 run.publishStartMillis() / 1000.0, run.publishEndMillis() / 1000.0, run.drainEndMillis() / 1000.0);
         line(b, "");
-        line(b, "| s | phase | RSS | heap in use |");
-        line(b, "|--:|---|--:|--:|");
+        line(b, "| s | phase | RSS | heap in use | kernel TCP buffers |");
+        line(b, "|--:|---|--:|--:|--:|");
         long every = 5000;
         long next = 0;
         long heap = -1;
@@ -242,7 +254,8 @@ final class OverloadMarkdown {
             if (x.millis() >= next) {
                 String phase = x.millis() < run.publishStartMillis() ? "before" : x.millis() <= run.publishEndMillis()
                         ? "publishing" : x.millis() <= run.drainEndMillis() ? "drain" : "after";
-                line(b, "| %.1f | %s | %s | %s |", x.millis() / 1000.0, phase, mib(x.rssBytes()), mib(heap));
+                line(b, "| %.1f | %s | %s | %s | %s |", x.millis() / 1000.0, phase, mib(x.rssBytes()), mib(heap),
+                        mib(x.tcpBytes()));
                 next = x.millis() / every * every + every;
             }
         }
