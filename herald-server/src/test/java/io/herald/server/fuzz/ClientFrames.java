@@ -35,7 +35,11 @@ final class ClientFrames {
 
     /** A close frame body: a 2-byte status code, then the reason in UTF-8. */
     static byte[] closeBody(int code, String reason) {
-        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        return closeBody(code, reason.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A close frame body: a 2-byte status code, then {@code r} as the reason, UTF-8 or not. */
+    static byte[] closeBody(int code, byte[] r) {
         byte[] body = new byte[2 + r.length];
         body[0] = (byte) (code >> 8);
         body[1] = (byte) code;

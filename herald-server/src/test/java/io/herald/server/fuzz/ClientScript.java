@@ -19,6 +19,8 @@ final class ClientScript {
     /** Past twice {@link FuzzConnection#CONFIG}'s inbound rate, so a flood can be closed with 1008. */
     static final int MAX_FLOOD = 40;
     static final int MAX_FLOOD_PAYLOAD = 64;
+    /** Pings in one write: protocol pings have no rate limit, so many. */
+    static final int MAX_PINGS = 200;
     static final int MASK = 0x5A3C96E1;
     static final List<String> INITIAL_CHANNELS = Arrays.asList(null, "room:1", "user:bob");
     /** Up to past the heartbeat timeout (30 s) and Bob's token (20 s). */
@@ -42,7 +44,13 @@ final class ClientScript {
         RAW,
         WAIT,
         /** The same text frame many times in one write. */
-        FLOOD
+        FLOOD,
+        /** Control frames, odd and refused ones included, interleaved with text fragments ({@link ControlSequence}). */
+        CONTROLS,
+        /** Many pings in one write: protocol pings with one payload, or {@code {"type":"ping"}} frames. */
+        PINGS,
+        /** The client stops reading, so the server's socket is not writable, or reads again. */
+        READING
     }
 
     /** Declared lengths of an odd frame. */
@@ -66,6 +74,17 @@ final class ClientScript {
         if (kind == Kind.WAIT) {
             return new ClientAction.Wait(in.pick(WAITS));
         }
+        if (kind == Kind.READING) {
+            return new ClientAction.Reading(in.flag());
+        }
+        if (kind == Kind.CONTROLS) {
+            List<ControlSequence.Frame> frames = ControlSequence.read(in);
+            byte[] bytes = ControlSequence.bytes(frames);
+            int cut = in.flag() ? in.pick(bytes.length) : -1;
+            int close = ControlSequence.mustClose(frames);
+            return close < 0 ? new ClientAction.Send(kind.name(), bytes, cut)
+                    : new ClientAction.SendRefused(kind.name(), bytes, cut, close);
+        }
         byte[] bytes = switch (kind) {
             case COMMAND -> ClientFrames.frame(ClientFrames.TEXT, true, CommandJson.read(in), MASK);
             case TEXT -> ClientFrames.frame(ClientFrames.TEXT, true, in.bytes(MAX_PAYLOAD), MASK);
@@ -75,7 +94,8 @@ final class ClientScript {
             case ODD_FRAME -> oddFrame(in);
             case RAW -> in.bytes(MAX_PAYLOAD);
             case FLOOD -> flood(1 + in.pick(MAX_FLOOD - 1), in.bytes(MAX_FLOOD_PAYLOAD));
-            case WAIT -> throw new IllegalStateException();
+            case PINGS -> pings(1 + in.pick(MAX_PINGS - 1), in.bytes(ControlSequence.MAX_CONTROL), in.flag());
+            case WAIT, READING, CONTROLS -> throw new IllegalStateException();
         };
         int cut = in.flag() ? in.pick(bytes.length) : -1;
         return new ClientAction.Send(kind.name(), bytes, cut);
@@ -98,6 +118,16 @@ final class ClientScript {
     static byte[] flood(int times, byte[] payload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] frame = ClientFrames.frame(ClientFrames.TEXT, true, payload, MASK);
+        for (int i = 0; i < times; i++) {
+            out.writeBytes(frame);
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code times} pings in one write: protocol pings carrying {@code payload}, or {@code {"type":"ping"}} text frames. */
+    static byte[] pings(int times, byte[] payload, boolean json) {
+        byte[] frame = json ? ClientFrames.text("{\"type\":\"ping\"}", MASK) : ClientFrames.frame(ClientFrames.PING, true, payload, MASK);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(frame.length * times);
         for (int i = 0; i < times; i++) {
             out.writeBytes(frame);
         }

@@ -83,6 +83,32 @@ final class FuzzConnection implements AutoCloseable {
     }
 
     /**
+     * Sends {@code bytes} as {@link #send} does; they begin with a frame the server must refuse.
+     * If the connection was open, between two frames, and neither side had begun to close, the
+     * server must have closed it with {@code closeCode}.
+     */
+    void sendRefused(byte[] bytes, int cut, int closeCode) {
+        boolean applies = channel.isOpen() && !answers().closed() && !clientStartedClosing() && betweenFrames();
+        send(bytes, cut);
+        if (applies && (channel.isOpen() || answers.closeCode() != closeCode)) {
+            throw log.attachTo(new AssertionError("the server should have refused the frame with " + closeCode + " but "
+                    + (channel.isOpen() ? "left the connection open" : "closed with " + answers.closeCode())
+                    + "; answers " + answers.texts()));
+        }
+    }
+
+    /**
+     * A client that stops reading: the server's socket is not writable (Netty's user-defined
+     * writability, as a full socket buffer would do) until it reads again.
+     */
+    void reading(boolean reading) {
+        if (channel.isOpen() && channel.unsafe().outboundBuffer() != null) {
+            channel.unsafe().outboundBuffer().setUserDefinedWritability(1, reading);
+        }
+        settle();
+    }
+
+    /**
      * Lets {@code d} pass, from one scheduled task (heartbeat, timer, deadline) to the next, so each
      * runs at its time on both the channel's clock and Herald's; then the engine sweeps.
      */
@@ -156,6 +182,17 @@ final class FuzzConnection implements AutoCloseable {
             return f.getBoolean(decoder);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("this Netty version's frame decoder has no receivedClosingHandshake", e);
+        }
+    }
+
+    /** Whether the server's frame decoder waits for the first byte of a frame (not inside one), by reflection. */
+    private boolean betweenFrames() {
+        try {
+            Field f = WebSocket08FrameDecoder.class.getDeclaredField("state");
+            f.setAccessible(true);
+            return ((Enum<?>) f.get(decoder)).name().equals("READING_FIRST");
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this Netty version's frame decoder has no state", e);
         }
     }
 

@@ -88,6 +88,65 @@ final class SeedWriter {
         return send(ClientScript.Kind.FLOOD, ClientScript.flood(times, payload), -1);
     }
 
+    /** A {@link ClientScript.Kind#CONTROLS} action of these frames, in one write. */
+    SeedWriter controls(ControlSequence.Frame... frames) {
+        kind(ClientScript.Kind.CONTROLS);
+        pick(frames.length - 1, ControlSequence.MAX_STEPS - 1);
+        for (ControlSequence.Frame f : frames) {
+            pick(f.step().ordinal(), ControlSequence.Step.values().length - 1);
+            switch (f.step()) {
+                case PING, PONG, FRAGMENTED_CONTROL -> {
+                    if (f.step() == ControlSequence.Step.FRAGMENTED_CONTROL) {
+                        pick(ClientScript.CONTROL_OPCODES.indexOf(f.opcode()), ClientScript.CONTROL_OPCODES.size() - 1);
+                    }
+                    bytes(f.payload(), ControlSequence.MAX_CONTROL);
+                }
+                case CLOSE -> {
+                    pick(f.body().ordinal(), ControlSequence.CloseBody.values().length - 1);
+                    switch (f.body()) {
+                        case CODE_AND_REASON -> {
+                            pick(ControlSequence.CLOSE_CODES.indexOf(f.code()), ControlSequence.CLOSE_CODES.size() - 1);
+                            bytes(f.payload(), ControlSequence.MAX_CLOSE_REASON);
+                        }
+                        case EMPTY -> {
+                        }
+                        case ONE_BYTE -> pick(f.payload()[0] & 0xFF, 255);
+                    }
+                }
+                case OVERSIZED_CONTROL -> {
+                    pick(ClientScript.CONTROL_OPCODES.indexOf(f.opcode()), ClientScript.CONTROL_OPCODES.size() - 1);
+                    int extra = ControlSequence.MAX_OVERSIZED - ControlSequence.MAX_CONTROL - 1;
+                    pick(f.payload().length - ControlSequence.MAX_CONTROL - 1, extra);
+                }
+                case TEXT_FIRST, CONTINUATION, LAST_CONTINUATION -> bytes(f.payload(), ControlSequence.MAX_FRAGMENT);
+                case WHOLE_TEXT -> {
+                }
+            }
+        }
+        List<ControlSequence.Frame> list = List.of(frames);
+        byte[] bytes = ControlSequence.bytes(list);
+        flag(false);
+        int close = ControlSequence.mustClose(list);
+        actions.add(close < 0 ? new ClientAction.Send(ClientScript.Kind.CONTROLS.name(), bytes, -1)
+                : new ClientAction.SendRefused(ClientScript.Kind.CONTROLS.name(), bytes, -1, close));
+        return this;
+    }
+
+    SeedWriter pings(int times, byte[] payload, boolean json) {
+        kind(ClientScript.Kind.PINGS);
+        pick(times - 1, ClientScript.MAX_PINGS - 1);
+        bytes(payload, ControlSequence.MAX_CONTROL);
+        flag(json);
+        return send(ClientScript.Kind.PINGS, ClientScript.pings(times, payload, json), -1);
+    }
+
+    SeedWriter reading(boolean reading) {
+        kind(ClientScript.Kind.READING);
+        flag(reading);
+        actions.add(new ClientAction.Reading(reading));
+        return this;
+    }
+
     SeedWriter await(Duration d) {
         kind(ClientScript.Kind.WAIT);
         pick(ClientScript.WAITS.indexOf(d), ClientScript.WAITS.size() - 1);

@@ -110,7 +110,52 @@ final class Seeds {
                         .text("{\"type\":\"ping\",\"id\":2}".getBytes(StandardCharsets.UTF_8), 12), OPEN),
                 new Seed("http-request", new SeedWriter(null, null)
                         .raw("GET /ws HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)),
-                        CloseCodes.PROTOCOL_ERROR));
+                        CloseCodes.PROTOCOL_ERROR),
+                // control frames inside a fragmented message are allowed (RFC 6455 §5.4): answered, message intact
+                new Seed("controls-inside-message", new SeedWriter("room:1", null)
+                        .controls(ping(new byte[ControlSequence.MAX_CONTROL]),
+                                fragment(ControlSequence.Step.TEXT_FIRST, "{\"type\":\"pi"),
+                                pong(new byte[0]),
+                                fragment(ControlSequence.Step.CONTINUATION, "ng\",\"id\""),
+                                ping(new byte[0]),
+                                fragment(ControlSequence.Step.LAST_CONTINUATION, ":9}")), OPEN),
+                new Seed("oversized-pong", new SeedWriter(null, null)
+                        .controls(new ControlSequence.Frame(ControlSequence.Step.OVERSIZED_CONTROL, ClientFrames.PONG, null, 0,
+                                "x".repeat(200).getBytes(StandardCharsets.US_ASCII))), CloseCodes.PROTOCOL_ERROR),
+                new Seed("fragmented-ping", new SeedWriter(null, null)
+                        .controls(new ControlSequence.Frame(ControlSequence.Step.FRAGMENTED_CONTROL, ClientFrames.PING, null, 0,
+                                new byte[] {1, 2, 3}), fragment(ControlSequence.Step.LAST_CONTINUATION, "x")),
+                        CloseCodes.PROTOCOL_ERROR),
+                new Seed("text-inside-message", new SeedWriter(null, null)
+                        .controls(fragment(ControlSequence.Step.TEXT_FIRST, "{\"type\""),
+                                new ControlSequence.Frame(ControlSequence.Step.WHOLE_TEXT, ClientFrames.TEXT, null, 0,
+                                        ControlSequence.WHOLE_TEXT)), CloseCodes.PROTOCOL_ERROR),
+                new Seed("continuation-without-message", new SeedWriter(null, null)
+                        .controls(fragment(ControlSequence.Step.LAST_CONTINUATION, "{}")), CloseCodes.PROTOCOL_ERROR),
+                new Seed("close-application-code", new SeedWriter(null, null)
+                        .controls(close(4002, "x".getBytes(StandardCharsets.US_ASCII)), ping(new byte[] {7})), 4002),
+                new Seed("close-code-not-for-the-wire", new SeedWriter(null, null)
+                        .controls(close(1005, new byte[0])), 0),
+                new Seed("close-one-byte", new SeedWriter(null, null)
+                        .controls(new ControlSequence.Frame(ControlSequence.Step.CLOSE, ClientFrames.CLOSE,
+                                ControlSequence.CloseBody.ONE_BYTE, 0, new byte[] {3})), CloseCodes.PROTOCOL_ERROR),
+                new Seed("close-reason-not-utf8", new SeedWriter(null, null)
+                        .controls(close(CloseCodes.NORMAL, new byte[] {(byte) 0xC3, 0x28})), 0),
+                new Seed("close-reason-too-long", new SeedWriter(null, null)
+                        .controls(close(CloseCodes.NORMAL, new byte[ControlSequence.MAX_CONTROL - 1])), CloseCodes.PROTOCOL_ERROR),
+                // within the inbound rate, every ping is answered, read or not
+                new Seed("pings-not-reading", new SeedWriter("room:1", null)
+                        .reading(false)
+                        .pings(16, new byte[ControlSequence.MAX_CONTROL], false)
+                        .await(Duration.ofSeconds(1))
+                        .pings(16, new byte[0], false)
+                        .reading(true), OPEN),
+                // control frames count against the inbound rate too: a ping flood is closed like a text flood
+                new Seed("ping-flood", new SeedWriter(null, null)
+                        .pings(ClientScript.MAX_PINGS, new byte[] {1}, false), CloseCodes.POLICY_VIOLATION),
+                new Seed("json-pings-not-reading", new SeedWriter(null, null)
+                        .reading(false)
+                        .pings(40, new byte[0], true), CloseCodes.POLICY_VIOLATION));
     }
 
     public static void main(String[] args) throws IOException {
@@ -131,6 +176,23 @@ final class Seeds {
         } else {
             System.err.println("usage: Seeds write <dir> | Seeds describe <input>...");
         }
+    }
+
+    private static ControlSequence.Frame ping(byte[] payload) {
+        return new ControlSequence.Frame(ControlSequence.Step.PING, ClientFrames.PING, null, 0, payload);
+    }
+
+    private static ControlSequence.Frame pong(byte[] payload) {
+        return new ControlSequence.Frame(ControlSequence.Step.PONG, ClientFrames.PONG, null, 0, payload);
+    }
+
+    private static ControlSequence.Frame close(int code, byte[] reason) {
+        return new ControlSequence.Frame(ControlSequence.Step.CLOSE, ClientFrames.CLOSE,
+                ControlSequence.CloseBody.CODE_AND_REASON, code, reason);
+    }
+
+    private static ControlSequence.Frame fragment(ControlSequence.Step step, String text) {
+        return new ControlSequence.Frame(step, 0, null, 0, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Text and single bytes, concatenated: for payloads that are not UTF-8. */
