@@ -79,6 +79,14 @@ final class ConfigKeys {
             Option.orderedList("allowedOrigins", AuthConfig.Builder::allowedOrigins),
             Option.scalar("auth.strictOrigin", Units::bool, AuthConfig.Builder::strictOrigin)));
 
+    /**
+     * Whether {@code path} says who may connect or publish: {@code auth.jwt.*}, {@code auth.apiKeys.*}
+     * or {@code auth.anonymous}. Any of them set means that the operator configured authentication.
+     */
+    static boolean isCredential(String path) {
+        return path.startsWith("auth.jwt.") || path.startsWith("auth.apiKeys.") || path.equals("auth.anonymous");
+    }
+
     /** Delivery options of a namespace, by path relative to {@code defaults} or {@code namespaces.<name>}. */
     static final Map<String, Option<NamespaceOptions.Builder>> NAMESPACE = byPath(List.of(
             Option.scalar("batch.interval", Units::duration, NamespaceOptions.Builder::batchInterval),

@@ -153,7 +153,9 @@ public final class ConfigLoader {
                 .orElse(LoadedConfig.DEFAULT_LOG_LEVEL);
         Map<String, String> logLevels = new LinkedHashMap<>();
         settings.logLevels().forEach((logger, s) -> logLevels.put(logger, parse(s, Units::logLevel)));
-        return new LoadedConfig(serverConfig, core, logLevel, logLevels, file, ignored);
+        List<String> authSettings = global.values().stream().filter(s -> ConfigKeys.isCredential(s.path()))
+                .map(s -> s.path() + " " + s.source()).sorted().toList();
+        return new LoadedConfig(serverConfig, core, logLevel, logLevels, file, ignored, authSettings);
     }
 
     /** Applies the settings under {@code prefix} to {@code builder}, then builds, explaining a rejection. */

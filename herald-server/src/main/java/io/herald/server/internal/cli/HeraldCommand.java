@@ -5,6 +5,7 @@ import io.herald.Preset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
  * The {@code herald} command line, the main class of the server jar.
  *
  * <pre>
+ * java -jar herald.jar serve                    # localhost, development credentials in .herald/
  * java -jar herald.jar serve --config herald.yml --port 8080
  * java -jar herald.jar serve --preset large --set namespaces.scan.critical=scanCompleted,error
  * java -jar herald.jar token --sub alice --channels 'scan:*' --ttl 1h
@@ -41,7 +43,7 @@ public final class HeraldCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         int code = execute(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-                ServeCommand.Lifetime::untilJvmShutdown);
+                ServeCommand.Lifetime::untilJvmShutdown, Path.of("").toAbsolutePath());
         // After a served run the JVM is already shutting down, and System.exit would only block;
         // the JVM exits with the status of the signal that stopped it.
         if (code != 0) {
@@ -51,13 +53,14 @@ public final class HeraldCommand implements Callable<Integer> {
 
     /**
      * Runs the command line with the given environment and output, returning the exit code.
-     * {@code lifetime} is what {@code serve} does once Herald has started.
+     * {@code lifetime} is what {@code serve} does once Herald has started; {@code workingDirectory}
+     * holds the development credentials ({@value DevCredentials#RELATIVE_PATH}).
      */
     static int execute(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err,
-            ServeCommand.Lifetime lifetime) {
+            ServeCommand.Lifetime lifetime, Path workingDirectory) {
         CommandLine cli = new CommandLine(new HeraldCommand())
-                .addSubcommand(new ServeCommand(environment, lifetime))
-                .addSubcommand(new TokenCommand(environment, HeraldClock.SYSTEM))
+                .addSubcommand(new ServeCommand(environment, lifetime, workingDirectory, HeraldClock.SYSTEM))
+                .addSubcommand(new TokenCommand(environment, HeraldClock.SYSTEM, workingDirectory))
                 .setOut(out)
                 .setErr(err);
         cli.getSubcommands().get("serve").getCommandSpec().usageMessage().footer(keysHelp());

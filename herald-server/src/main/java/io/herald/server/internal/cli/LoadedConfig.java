@@ -1,6 +1,7 @@
 package io.herald.server.internal.cli;
 
 import io.herald.HeraldConfig;
+import io.herald.server.AuthConfig;
 import io.herald.server.ServerConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,9 +17,13 @@ import java.util.Optional;
  * @param logLevels        levels of other loggers, by logger (package) name
  * @param configFile       the config file that was read, if any
  * @param ignoredVariables names (never values) of {@code HERALD_*} environment variables that are not settings
+ * @param authSettings     the settings that say who may connect or publish ({@code auth.jwt.*},
+ *                         {@code auth.apiKeys.*}, {@code auth.anonymous}), each as its key and where it
+ *                         came from (never its value), e.g. {@code auth.jwt.secret from HERALD_AUTH_JWT_SECRET};
+ *                         empty when none is configured
  */
 public record LoadedConfig(ServerConfig server, HeraldConfig core, String logLevel, Map<String, String> logLevels,
-        Optional<Path> configFile, List<String> ignoredVariables) {
+        Optional<Path> configFile, List<String> ignoredVariables, List<String> authSettings) {
 
     /** The level of the {@code io.herald} loggers when none is configured. */
     public static final String DEFAULT_LOG_LEVEL = "info";
@@ -26,5 +31,17 @@ public record LoadedConfig(ServerConfig server, HeraldConfig core, String logLev
     public LoadedConfig {
         logLevels = Map.copyOf(logLevels);
         ignoredVariables = List.copyOf(ignoredVariables);
+        authSettings = List.copyOf(authSettings);
+    }
+
+    /** Whether any source configured who may connect or publish; see {@link #authSettings()}. */
+    public boolean authConfigured() {
+        return !authSettings.isEmpty();
+    }
+
+    /** This configuration with {@code auth} in place of the server's authentication settings. */
+    public LoadedConfig withAuth(AuthConfig auth) {
+        return new LoadedConfig(server.toBuilder().auth(auth).build(), core, logLevel, logLevels, configFile,
+                ignoredVariables, authSettings);
     }
 }

@@ -1,12 +1,14 @@
 package io.herald.server.internal.cli;
 
 import io.herald.Herald;
+import io.herald.HeraldClock;
 import io.herald.server.HeraldServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -20,8 +22,12 @@ import picocli.CommandLine.Spec;
  * {@code herald serve}: loads the configuration, starts Herald with its server, and runs until the
  * JVM is asked to exit (SIGTERM, SIGINT), then shuts down gracefully (SPEC §11).
  *
+ * <p>When nothing configures authentication and the server binds a loopback address, it uses
+ * {@linkplain DevCredentials development credentials} and prints how to try it: a {@code wscat} line
+ * with a short-lived token and a {@code curl} line with the admin key.
+ *
  * <p>Exit codes: 0 after a graceful shutdown, 1 when the server cannot start (e.g. the port is in
- * use), 2 when the configuration is invalid.
+ * use, or the development credentials cannot be written), 2 when the configuration is invalid.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = HeraldCommand.Version.class,
         sortOptions = false,
@@ -60,10 +66,15 @@ final class ServeCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
     private final Lifetime lifetime;
+    private final Path workingDirectory;
+    private final HeraldClock clock;
 
-    ServeCommand(Map<String, String> environment, Lifetime lifetime) {
+    /** {@code workingDirectory} holds the development credentials ({@value DevCredentials#RELATIVE_PATH}). */
+    ServeCommand(Map<String, String> environment, Lifetime lifetime, Path workingDirectory, HeraldClock clock) {
         this.environment = environment;
         this.lifetime = lifetime;
+        this.workingDirectory = workingDirectory;
+        this.clock = clock;
     }
 
     @Override
@@ -79,6 +90,17 @@ final class ServeCommand implements Callable<Integer> {
         }
         LogLevels.apply(config);
         logConfig(config);
+        Optional<DevCredentials> dev;
+        try {
+            dev = devCredentials(config);
+        } catch (IllegalStateException e) {
+            err.println("herald: " + e.getMessage());
+            err.flush();
+            return EXIT_START_FAILED;
+        }
+        if (dev.isPresent()) {
+            config = config.withAuth(dev.get().applyTo(config.server().auth()));
+        }
         HeraldServer server = HeraldServer.create(config.server());
         Herald herald;
         try {
@@ -88,8 +110,42 @@ final class ServeCommand implements Callable<Integer> {
             err.flush();
             return EXIT_START_FAILED;
         }
+        if (dev.isPresent()) {
+            PrintWriter out = spec.commandLine().getOut();
+            DevQuickStart.lines(config.server().auth(), dev.get(), DevCredentials.file(workingDirectory),
+                    config.server().host(), server.port(), clock).forEach(out::println);
+            out.flush();
+        }
         lifetime.run(herald, server);
         return 0;
+    }
+
+    /**
+     * The development credentials to use, created if need be: only when no source configures
+     * authentication and the server binds a loopback address. Says in the log which applies.
+     */
+    private Optional<DevCredentials> devCredentials(LoadedConfig config) {
+        if (config.authConfigured()) {
+            log.info("authentication configured ({}); development credentials are not used",
+                    String.join(", ", config.authSettings()));
+            return Optional.empty();
+        }
+        String host = config.server().host();
+        if (!DevCredentials.isLoopback(host)) {
+            log.warn("no authentication configured, and {} is not a loopback address: development credentials are"
+                    + " for this machine only, so none are used and nobody can connect or publish. Configure"
+                    + " auth.jwt.secret and auth.apiKeys.admin (see docs/SECURITY.md), or bind 127.0.0.1", host);
+            return Optional.empty();
+        }
+        Path file = DevCredentials.file(workingDirectory);
+        DevCredentials.Loaded loaded = DevCredentials.readOrCreate(file);
+        log.info("no authentication configured: {} the development credentials in {} (for this machine only;"
+                + " not used once auth.jwt.*, auth.apiKeys.* or auth.anonymous is configured)",
+                loaded.created() ? "created" : "using", file);
+        if (DevCredentials.readableByOthers(file)) {
+            log.warn("{} may be read or changed by other users; restrict it with: chmod 600 {}", file, file);
+        }
+        return Optional.of(loaded.credentials());
     }
 
     private ConfigLoader loader() {

@@ -20,10 +20,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code herald token}: prints a development token signed with the configured HS256 secret, read
  * from the same sources as {@code herald serve} (config file, {@code HERALD_*} variables), so the
- * server accepts it.
+ * server accepts it. When none of them configures authentication, it signs with the secret of the
+ * {@linkplain DevCredentials development credentials} that {@code herald serve} created in the same
+ * working directory, as the server then does.
  *
  * <pre>
- * export HERALD_AUTH_JWT_SECRET=$(openssl rand -hex 32)
  * herald token --sub alice --channels 'scan:*,user:alice' --publish 'scan:*' --ttl 1h
  * </pre>
  *
@@ -65,25 +66,33 @@ final class TokenCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
     private final HeraldClock clock;
+    private final Path workingDirectory;
 
-    TokenCommand(Map<String, String> environment, HeraldClock clock) {
+    /** {@code workingDirectory} is where {@code herald serve} keeps its development credentials. */
+    TokenCommand(Map<String, String> environment, HeraldClock clock, Path workingDirectory) {
         this.environment = environment;
         this.clock = clock;
+        this.workingDirectory = workingDirectory;
     }
 
     @Override
     public Integer call() {
         String token;
         try {
-            AuthConfig auth = load();
-            Optional<String> cannot = cannotMint(auth);
+            LoadedConfig config = load();
+            AuthConfig auth = config.server().auth();
+            Optional<DevCredentials> dev = devCredentials(config);
+            if (dev.isPresent()) {
+                auth = dev.get().applyTo(auth);
+            }
+            Optional<String> cannot = cannotMint(auth, config);
             if (cannot.isPresent()) {
                 return fail(cannot.get());
             }
             token = TokenMinter.create(auth, clock).mint(subject, trimmed(channels), trimmed(publish), admin, lifetime());
         } catch (ConfigException e) {
             return fail("invalid configuration: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             return fail(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -99,22 +108,48 @@ final class TokenCommand implements Callable<Integer> {
         return EXIT_CANNOT_MINT;
     }
 
-    private AuthConfig load() {
+    private LoadedConfig load() {
         ConfigLoader loader = new ConfigLoader(environment);
         if (configFile != null) {
             loader.configFile(configFile);
         }
-        return loader.load().server().auth();
+        return loader.load();
     }
 
-    private static Optional<String> cannotMint(AuthConfig auth) {
+    /** The development credentials, when {@code herald serve} would use them and has created them. */
+    private Optional<DevCredentials> devCredentials(LoadedConfig config) {
+        if (config.authConfigured() || !DevCredentials.isLoopback(config.server().host())) {
+            return Optional.empty();
+        }
+        Path file = DevCredentials.file(workingDirectory);
+        Optional<DevCredentials> dev = DevCredentials.read(file);
+        dev.ifPresent(d -> {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("herald: no authentication configured; signed with the development secret in " + file);
+            err.flush();
+        });
+        return dev;
+    }
+
+    private Optional<String> cannotMint(AuthConfig auth, LoadedConfig config) {
         Optional<JwtAlgorithm> algorithm = auth.jwtAlgorithm();
         if (algorithm.isEmpty()) {
-            return Optional.of(String.join(System.lineSeparator(),
-                    "no token secret is configured, so there is nothing to sign with.",
-                    "Generate one and give the same value to 'herald serve' and 'herald token':",
-                    "  export " + ConfigKeys.environmentName("auth.jwt.secret") + "=$(openssl rand -hex 32)",
-                    "or set auth.jwt.secret in the config file."));
+            List<String> lines = new ArrayList<>();
+            if (config.authConfigured()) {
+                lines.add("the configured authentication (" + String.join(", ", config.authSettings())
+                        + ") has no token secret, so there is nothing to sign with.");
+            } else if (DevCredentials.isLoopback(config.server().host())) {
+                lines.add("no token secret is configured, and there are no development credentials in "
+                        + DevCredentials.file(workingDirectory) + " yet.");
+                lines.add("Start 'herald serve' once in this directory: with no authentication configured it creates them.");
+            } else {
+                lines.add("no token secret is configured, and development credentials are not used for host "
+                        + config.server().host() + ", which other machines can reach.");
+            }
+            lines.add("To sign with your own secret, give the same value to 'herald serve' and 'herald token':");
+            lines.add("  export " + ConfigKeys.environmentName("auth.jwt.secret") + "=$(openssl rand -hex 32)");
+            lines.add("or set auth.jwt.secret in the config file.");
+            return Optional.of(String.join(System.lineSeparator(), lines));
         }
         if (algorithm.get() != JwtAlgorithm.HS256) {
             return Optional.of(String.join(System.lineSeparator(),

@@ -185,7 +185,9 @@ class HeraldCommandTest {
 
         assertThat(run.code).isEqualTo(2);
         assertThat(run.out).isEmpty();
-        assertThat(run.err).startsWith("herald: no token secret is configured")
+        assertThat(run.err).startsWith("herald: no token secret is configured, and there are no development credentials in "
+                        + dir.resolve(".herald/dev-credentials"))
+                .contains("Start 'herald serve' once")
                 .contains("export HERALD_AUTH_JWT_SECRET=$(openssl rand -hex 32)");
     }
 
@@ -243,10 +245,10 @@ class HeraldCommandTest {
         }
     }
 
-    private static Run run(Map<String, String> env, ServeCommand.Lifetime lifetime, String... args) {
+    private Run run(Map<String, String> env, ServeCommand.Lifetime lifetime, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = HeraldCommand.execute(args, env, new PrintWriter(out), new PrintWriter(err), lifetime);
+        int code = HeraldCommand.execute(args, env, new PrintWriter(out), new PrintWriter(err), lifetime, dir);
         return new Run(code, out.toString(), err.toString());
     }
 
