@@ -1,5 +1,6 @@
 package io.herald.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.Publication;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -9,7 +10,8 @@ import java.util.List;
 /**
  * Encodes what the core sends to clients (SPEC §5.1): a lone message as
  * {@code {"type":"message","channel":…,"event":…,"offset":…,"ts":…,"data":…}}, several messages of
- * one channel as {@code {"type":"batch","channel":…,"messages":[{"event":…,…},…]}}.
+ * one channel as {@code {"type":"batch","channel":…,"messages":[{"event":…,…},…]}}; and the control
+ * frames the core itself sends ({@code unsubscribed}, {@code lag}).
  */
 public final class Frames {
     private static final byte[] BATCH_OPEN_PREFIX = "{\"type\":\"batch\",\"channel\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -74,11 +76,29 @@ public final class Frames {
 
     /** {@code {"type":"unsubscribed","channel":…,"reason":…}}: the server ended the subscription. */
     static ByteBuf unsubscribed(ByteBufAllocator alloc, String channel, String reason) {
+        return unsubscribed(alloc, null, channel, reason);
+    }
+
+    /**
+     * The one encoder of the {@code unsubscribed} frame (SPEC §5.1), for the core (an eviction: a
+     * {@code reason}, no {@code id}) and for transports (the answer to a client's
+     * {@code unsubscribe}, echoing its {@code id}, no reason; or a subscription the server ended).
+     *
+     * @param id the client's command id to echo, or null
+     * @param reason why the server ended the subscription (e.g. {@code deleted}, {@code forbidden}), or null
+     */
+    public static ByteBuf unsubscribed(ByteBufAllocator alloc, JsonNode id, String channel, String reason) {
         return Json.encode(alloc, 96, g -> {
             g.writeStartObject();
             g.writeStringField("type", "unsubscribed");
+            if (id != null && !id.isNull()) {
+                g.writeFieldName("id");
+                g.writeTree(id);
+            }
             g.writeStringField("channel", channel);
-            g.writeStringField("reason", reason);
+            if (reason != null) {
+                g.writeStringField("reason", reason);
+            }
             g.writeEndObject();
         });
     }
