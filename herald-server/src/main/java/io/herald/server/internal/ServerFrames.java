@@ -12,7 +12,11 @@ import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Encodes the server's control frames (SPEC §5.1); the core encodes {@code message} frames. */
+/**
+ * Encodes the server's control frames (SPEC §5.1). The core ({@link io.herald.internal.Frames})
+ * encodes {@code message} and {@code batch} frames and the control frames it sends itself
+ * ({@code unsubscribed}, {@code lag}); there is one encoder per frame type.
+ */
 final class ServerFrames {
     private static final ByteBuf PING = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8)).asReadOnly());
@@ -68,16 +72,14 @@ final class ServerFrames {
         });
     }
 
-    /** The answer to {@code unsubscribe} (reason null), or the server ending a subscription (with a reason). */
+    /**
+     * Kept only for {@code WebSocketSession}'s call sites, which move to
+     * {@link io.herald.internal.Frames#unsubscribed(ByteBufAllocator, JsonNode, String, String)}, the
+     * one encoder of this frame; then this goes.
+     */
+    @Deprecated
     static ByteBuf unsubscribed(ByteBufAllocator alloc, JsonNode id, String channel, String reason) {
-        return Json.encode(alloc, 64, g -> {
-            start(g, "unsubscribed", id);
-            g.writeStringField("channel", channel);
-            if (reason != null) {
-                g.writeStringField("reason", reason);
-            }
-            g.writeEndObject();
-        });
+        return io.herald.internal.Frames.unsubscribed(alloc, id, channel, reason);
     }
 
     static ByteBuf published(ByteBufAllocator alloc, JsonNode id, String channel, long offset) {
