@@ -61,16 +61,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             deadline.complete();
         }
         if (!req.decoderResult().isSuccess()) {
-            Throwable cause = req.decoderResult().cause();
-            // 431 and 414 are the forms of 413 (too_large) that HTTP defines for the head of a request
-            boolean headers = cause instanceof TooLongHttpHeaderException;
-            boolean line = cause instanceof TooLongHttpLineException;
-            String message = headers ? "request headers too large" : line ? "request line too long" : "malformed HTTP request";
-            server.badInput(remote(ctx), headers || line ? HeraldException.tooLarge(message + ": " + cause)
-                    : HeraldException.badRequest(message + ": " + cause));
-            HttpResponses.error(ctx, false, headers || line ? HeraldException.tooLarge(message) : HeraldException.badRequest(message),
-                    headers ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : line ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                            : HttpResponseStatus.BAD_REQUEST, EmptyHttpHeaders.INSTANCE);
+            refuseUndecodable(ctx, req.decoderResult().cause());
             return;
         }
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
@@ -143,6 +134,27 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             throw HeraldException.notFound("no such endpoint: " + method + " " + abbreviate(path));
         }
+    }
+
+    /**
+     * Answers a request the codec could not decode and closes: 431 or 414, the forms of 413
+     * ({@code too_large}) that HTTP defines for the head of a request, else 400.
+     */
+    private void refuseUndecodable(ChannelHandlerContext ctx, Throwable cause) {
+        HeraldException e;
+        HttpResponseStatus status;
+        if (cause instanceof TooLongHttpHeaderException) {
+            e = HeraldException.tooLarge("request headers too large");
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        } else if (cause instanceof TooLongHttpLineException) {
+            e = HeraldException.tooLarge("request line too long");
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        } else {
+            e = HeraldException.badRequest("malformed HTTP request");
+            status = HttpResponseStatus.BAD_REQUEST;
+        }
+        server.badInput(remote(ctx), e.within(cause.toString()));
+        HttpResponses.error(ctx, false, e, status, EmptyHttpHeaders.INSTANCE);
     }
 
     /** Checks the request's API key or admin token for {@code needed}; throws 401 or 403 otherwise. */
