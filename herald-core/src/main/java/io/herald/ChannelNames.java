@@ -46,7 +46,8 @@ public final class ChannelNames {
     /**
      * Returns {@code name} when it is valid.
      *
-     * @throws HeraldException {@link ErrorCode#BAD_REQUEST} naming what is wrong
+     * @throws HeraldException {@link ErrorCode#BAD_REQUEST} naming what is wrong; a pattern such as
+     *     {@code task:*} is told that wildcards belong in tokens, not in a channel name
      */
     public static String validate(String name) {
         if (name == null || name.isEmpty()) {
@@ -54,6 +55,10 @@ public final class ChannelNames {
         }
         if (name.length() > MAX_LENGTH) {
             throw HeraldException.badRequest("channel name is longer than " + MAX_LENGTH + " characters");
+        }
+        if (name.indexOf('*') >= 0 && isValid(name.replace('*', 'x'))) {
+            throw HeraldException.badRequest("wildcards are not supported in a channel name ('" + abbreviate(name)
+                    + "'): channel patterns such as task:* are for tokens; subscribe to a channel name");
         }
         if (!isValid(name)) {
             throw HeraldException.badRequest(

@@ -1,9 +1,13 @@
 package io.herald;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
 /**
  * The root of Herald's unchecked exceptions. Each carries the protocol {@link ErrorCode} a client
- * is answered with, so one place maps failures to wire errors. Create them through the static
- * factories so messages stay consistent.
+ * is answered with, so one place maps failures to wire errors; subclasses add what their transport
+ * needs (a WebSocket close code, a process exit code). Create them through the static factories so
+ * messages stay consistent; the constructors are for subclasses.
  */
 public class HeraldException extends RuntimeException {
     private final ErrorCode code;
@@ -18,13 +22,42 @@ public class HeraldException extends RuntimeException {
         this.code = code;
     }
 
+    /** For subclasses that are thrown often and carry no useful stack trace (protocol violations). */
+    protected HeraldException(ErrorCode code, String message, boolean writableStackTrace) {
+        super(message, null, false, writableStackTrace);
+        this.code = code;
+    }
+
     /** The error code a client receives for this failure. */
     public ErrorCode code() {
         return code;
     }
 
+    /**
+     * The failure of a future as a {@code HeraldException}: the cause of a
+     * {@link CompletionException} or {@link ExecutionException} (however deeply wrapped) keeps its
+     * own code; anything else is {@link ErrorCode#INTERNAL}. Use it in every future callback, so an
+     * engine error reaches the client with its code.
+     */
+    public static HeraldException from(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof HeraldException he ? he : internal("internal error", t);
+    }
+
+    /** The same failure, its message prefixed with where it happened, e.g. {@code "[1]: …"}. */
+    public HeraldException within(String where) {
+        return new HeraldException(code, where + ": " + getMessage(), this);
+    }
+
     public static HeraldException badRequest(String message) {
         return new HeraldException(ErrorCode.BAD_REQUEST, message);
+    }
+
+    public static HeraldException unauthorized(String message) {
+        return new HeraldException(ErrorCode.UNAUTHORIZED, message);
     }
 
     public static HeraldException forbidden(String message) {
@@ -39,6 +72,16 @@ public class HeraldException extends RuntimeException {
         return new HeraldException(ErrorCode.TOO_LARGE, message);
     }
 
+    /** This client went past a limit of its own (rate, subscriptions, connections from its address). */
+    public static HeraldException rateLimited(String message) {
+        return new HeraldException(ErrorCode.RATE_LIMITED, message);
+    }
+
+    /** The server cannot serve anyone now (full, shutting down); try again later. */
+    public static HeraldException unavailable(String message) {
+        return new HeraldException(ErrorCode.UNAVAILABLE, message);
+    }
+
     public static HeraldException internal(String message, Throwable cause) {
         return new HeraldException(ErrorCode.INTERNAL, message, cause);
     }
@@ -48,22 +91,8 @@ public class HeraldException extends RuntimeException {
         return badRequest("'" + field + "' is required and must be " + expected);
     }
 
-    /** The engine is closed or unreachable. */
-    /**
-     * The {@code HeraldException} a failed future carries, unwrapped from the
-     * {@link java.util.concurrent.CompletionException} or {@link java.util.concurrent.ExecutionException}
-     * around it, so it keeps its own code; anything else is {@code internal}.
-     */
-    public static HeraldException unwrap(Throwable failure) {
-        Throwable t = failure;
-        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
-                && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t instanceof HeraldException he ? he : internal("internal error", t);
-    }
-
+    /** The engine is closed or unreachable: {@link ErrorCode#UNAVAILABLE}, a client may retry. */
     public static HeraldException engineUnavailable(String message) {
-        return new HeraldException(ErrorCode.INTERNAL, "engine unavailable: " + message);
+        return unavailable("engine unavailable: " + message);
     }
 }

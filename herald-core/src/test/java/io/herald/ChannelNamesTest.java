@@ -24,6 +24,15 @@ class ChannelNamesTest {
                 .isInstanceOfSatisfying(HeraldException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"task:*", "*", "scan:*:progress"})
+    void patternIsToldThatWildcardsAreForTokens(String pattern) {
+        assertThatThrownBy(() -> ChannelNames.validate(pattern))
+                .isInstanceOfSatisfying(HeraldException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+                .hasMessageContaining("wildcards are not supported")
+                .hasMessageContaining("channel patterns such as task:* are for tokens; subscribe to a channel name");
+    }
+
     @Test
     void lengthIsBoundedAt255() {
         assertThat(ChannelNames.isValid("a".repeat(255))).isTrue();

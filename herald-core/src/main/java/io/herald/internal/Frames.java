@@ -9,9 +9,10 @@ import java.util.List;
 /**
  * Encodes what the core sends to clients (SPEC §5.1): a lone message as
  * {@code {"type":"message","channel":…,"event":…,"offset":…,"ts":…,"data":…}}, several messages of
- * one channel as {@code {"type":"batch","channel":…,"messages":[{"event":…,…},…]}}.
+ * one channel as {@code {"type":"batch","channel":…,"messages":[{"event":…,…},…]}}; and the control
+ * frames the core itself sends ({@code unsubscribed}, {@code lag}).
  */
-public final class Frames {
+final class Frames {
     private static final byte[] BATCH_OPEN_PREFIX = "{\"type\":\"batch\",\"channel\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BATCH_OPEN_SUFFIX = "\",\"messages\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BATCH_CLOSE = "]}".getBytes(StandardCharsets.US_ASCII);

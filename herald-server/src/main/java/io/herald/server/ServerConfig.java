@@ -155,12 +155,12 @@ public final class ServerConfig {
         return maxRequestSize;
     }
 
-    /** Most WebSocket connections at once; more are refused with 503 (default 100,000). */
+    /** Most WebSocket connections at once; more are refused with 503 {@code unavailable} (default 100,000). */
     public int maxConnections() {
         return maxConnections;
     }
 
-    /** Most WebSocket connections from one IP address; more are refused with 503 (default 10,000). */
+    /** Most WebSocket connections from one IP address; more are refused with 429 {@code rate_limited} (default 10,000). */
     public int maxConnectionsPerIp() {
         return maxConnectionsPerIp;
     }

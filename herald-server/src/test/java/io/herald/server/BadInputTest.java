@@ -67,6 +67,7 @@ class BadInputTest {
             empty channel                 | {"type":"subscribe","channel":""}          | bad_request | empty
             space in channel              | {"type":"subscribe","channel":"scan 1"}    | bad_request | invalid channel name
             unicode in channel            | {"type":"subscribe","channel":"scan:é"}    | bad_request | invalid channel name
+            wildcard in channel           | {"type":"subscribe","channel":"task:*"}    | bad_request | wildcards are not supported in a channel name ('task:*'): channel patterns such as task:* are for tokens; subscribe to a channel name
             events not an array           | {"type":"subscribe","channel":"a:1","events":"x"} | bad_request | 'events'
             since malformed               | {"type":"subscribe","channel":"a:1","since":{"offset":"x"}} | bad_request | 'since'
             id an object                  | {"type":"ping","id":{"a":1}}               | bad_request | 'id'

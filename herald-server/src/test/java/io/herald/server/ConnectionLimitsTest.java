@@ -70,10 +70,20 @@ class ConnectionLimitsTest {
         return server.herald.meterRegistry().get("herald.connections.refused").tag("limit", limit).counter().count();
     }
 
+    /** Past the per-address limit: this client holds too many connections. */
+    private static void assertRefused429(RawHttp.Response r) {
+        assertRefused(r, 429, "rate_limited");
+    }
+
+    /** Past the global limit: the server is full for everyone. */
     private static void assertRefused503(RawHttp.Response r) {
-        assertThat(r.status()).isEqualTo(503);
+        assertRefused(r, 503, "unavailable");
+    }
+
+    private static void assertRefused(RawHttp.Response r, int status, String code) {
+        assertThat(r.status()).isEqualTo(status);
         assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
-        assertThat(r.json().path("error").path("code").asText()).isEqualTo("rate_limited");
+        assertThat(r.json().path("error").path("code").asText()).isEqualTo(code);
     }
 
     @Test
@@ -110,7 +120,7 @@ class ConnectionLimitsTest {
                 if (r.status() == 101) {
                     upgraded++;
                 } else {
-                    assertRefused503(r);
+                    assertRefused429(r);
                 }
             }
             assertThat(upgraded).isEqualTo(PER_IP);
@@ -137,10 +147,10 @@ class ConnectionLimitsTest {
                 assertThat(c.send(HEALTH).read().status()).isEqualTo(200);
             }
             try (RawHttp over = RawHttp.connect(server.port())) {
-                assertRefused503(over.send(HEALTH).read());
+                assertRefused429(over.send(HEALTH).read());
                 assertThat(over.closedByServer()).isTrue();
             }
-            assertThatThrownBy(() -> TestClient.connect(server.port(), "/ws")).hasStackTraceContaining("503");
+            assertThatThrownBy(() -> TestClient.connect(server.port(), "/ws")).hasStackTraceContaining("429");
             // the counts are kept open connections: one closes, one more is served
             keepAlive.remove(0).close();
             await().until(() -> sockets() == PER_IP);
@@ -161,7 +171,7 @@ class ConnectionLimitsTest {
             }
             await().until(() -> sockets() == PER_IP + 1);
             try (RawHttp over = RawHttp.connect(server.port())) {
-                assertRefused503(over.read()); // answered without waiting for a request
+                assertRefused429(over.read()); // answered without waiting for a request
                 assertThat(over.closedByServer()).isTrue();
             }
         } finally {

@@ -82,7 +82,7 @@ class LimitsTest {
             while (sockets() < 12) {
                 open.add(server.client("/ws"));
             }
-            assertThatThrownBy(() -> TestClient.connect(server.port(), "/ws")).hasStackTraceContaining("503");
+            assertThatThrownBy(() -> TestClient.connect(server.port(), "/ws")).hasStackTraceContaining("429");
         } finally {
             open.forEach(TestClient::close);
         }

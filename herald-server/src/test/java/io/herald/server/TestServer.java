@@ -1,6 +1,7 @@
 package io.herald.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.Engine;
 import io.herald.Herald;
 import io.herald.HeraldClock;
 import io.herald.HeraldConfig;
@@ -53,6 +54,13 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(UnaryOperator<ServerConfig.Builder> config, HeraldConfig core, HeraldClock clock) {
         HeraldServer server = HeraldServer.create(config.apply(ServerConfig.newBuilder().port(0).auth(AUTH)).build());
         Herald herald = Herald.builder().config(core).clock(clock).transport(server).start();
+        return new TestServer(server, herald);
+    }
+
+    /** A server with default configuration on {@code engine} instead of the memory engine. */
+    public static TestServer withEngine(Engine engine) {
+        HeraldServer server = HeraldServer.create(ServerConfig.newBuilder().port(0).auth(AUTH).build());
+        Herald herald = Herald.builder().engine(engine).transport(server).start();
         return new TestServer(server, herald);
     }
 

@@ -3,7 +3,6 @@ package io.herald.server.internal;
 import io.herald.ChannelNames;
 import io.herald.ClientSession;
 import io.herald.CloseCodes;
-import io.herald.ErrorCode;
 import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.Outlet;
@@ -140,7 +139,7 @@ abstract class ClientConnection implements Connection, Outlet {
         Set<String> current = session.channels();
         int max = server.config().maxSubscriptions();
         if (current.size() >= max && !current.contains(channel)) {
-            throw new HeraldException(ErrorCode.RATE_LIMITED, "too many subscriptions: at most " + max
+            throw HeraldException.rateLimited("too many subscriptions: at most " + max
                     + " channels per connection (limits.maxSubscriptions)");
         }
         return session.subscribe(channel, events);

@@ -1,7 +1,6 @@
 package io.herald.server.internal;
 
 import io.herald.CloseCodes;
-import io.herald.ErrorCode;
 import io.herald.HeraldException;
 import io.herald.server.internal.auth.Permissions;
 import io.herald.server.internal.auth.UnauthorizedException;
@@ -57,8 +56,7 @@ final class ConnectionAuth {
     /** The permissions, or {@code unauthorized} when the connection has not authenticated yet. */
     Permissions required() {
         if (permissions == null) {
-            throw new HeraldException(ErrorCode.UNAUTHORIZED,
-                    "authenticate first: send {\"type\":\"connect\",\"token\":\"…\"}");
+            throw HeraldException.unauthorized("authenticate first: send {\"type\":\"connect\",\"token\":\"…\"}");
         }
         return permissions;
     }
@@ -85,7 +83,7 @@ final class ConnectionAuth {
         }
         if (user != null && !user.equals(claimedUser)) {
             if (!server.connections().claimUser(user, server.config().maxConnectionsPerUser())) {
-                server.badInput(connection.id(), "user_limit", new HeraldException(ErrorCode.RATE_LIMITED, "user " + user
+                server.badInput(connection.id(), "user_limit", HeraldException.rateLimited("user " + user
                         + " already has " + server.config().maxConnectionsPerUser() + " connections"));
                 connection.close(CloseCodes.TRY_AGAIN_LATER, "too many connections for this user");
                 return Optional.empty();

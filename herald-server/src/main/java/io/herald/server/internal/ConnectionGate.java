@@ -1,6 +1,5 @@
 package io.herald.server.internal;
 
-import io.herald.ErrorCode;
 import io.herald.HeraldException;
 import io.herald.internal.Json;
 import io.netty.buffer.Unpooled;
@@ -9,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
  * First in every pipeline: counts each accepted connection against {@code limits.maxConnections}
  * and {@code limits.maxConnectionsPerIp} ({@link OpenSockets}) from accept to close, so plain HTTP
  * connections count too and a burst of upgrades cannot get past a limit. A connection over a limit
- * is answered {@code 503} at once, with a JSON error and {@code Connection: close}, without reading
- * its request; then its input is drained and discarded (closing with unread input would reset the
- * connection and could lose the answer) until the client closes, or {@link #REFUSED_GRACE_MILLIS}.
+ * is answered at once, without reading its request, with a JSON error and
+ * {@code Connection: close}: {@code 429 rate_limited} past the per-address limit (this client holds
+ * too many), {@code 503 unavailable} past the global one (the server is full for everyone). Then
+ * its input is drained and discarded (closing with unread input would reset the connection and
+ * could lose the answer) until the client closes, or {@link #REFUSED_GRACE_MILLIS}.
  * Holds no per-connection state (the address is read again at close; Netty caches it), so one
  * instance serves every connection.
  */
@@ -35,9 +37,9 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
     ConnectionGate(ServerContext server) {
         this.server = server;
-        this.addressFull = answer("too many connections from this address (limit "
-                + server.config().maxConnectionsPerIp() + ")");
-        this.serverFull = answer("the server is full; try again later");
+        this.addressFull = answer(HeraldException.rateLimited("too many connections from this address (limit "
+                + server.config().maxConnectionsPerIp() + ")"));
+        this.serverFull = answer(HeraldException.unavailable("the server is full; try again later"));
     }
 
     @Override
@@ -51,8 +53,9 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         }
         server.metrics().refused(claim);
         boolean perIp = claim == OpenSockets.Claim.ADDRESS_FULL;
-        server.badInput(ip, perIp ? "address_full" : "server_full", new HeraldException(ErrorCode.RATE_LIMITED,
-                perIp ? "connection refused: too many connections from this address" : "connection refused: the server is full"));
+        server.badInput(ip, perIp ? "address_full" : "server_full", perIp
+                ? HeraldException.rateLimited("connection refused: too many connections from this address")
+                : HeraldException.unavailable("connection refused: the server is full"));
         refuse(ctx, perIp ? addressFull : serverFull);
     }
 
@@ -62,7 +65,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         super.channelInactive(ctx);
     }
 
-    /** Replaces the whole pipeline with the 503 answer and a drain. */
+    /** Replaces the whole pipeline with the answer and a drain. */
     private void refuse(ChannelHandlerContext ctx, byte[] answer) {
         ChannelPipeline p = ctx.pipeline();
         while (p.last() != this) {
@@ -81,9 +84,11 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         }, REFUSED_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    private static byte[] answer(String message) {
-        byte[] body = Json.toString(HttpResponses.body(ErrorCode.RATE_LIMITED, message)).getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: " + body.length
+    /** The whole HTTP answer to {@code e}, written raw: the refused connection's pipeline has no codec. */
+    private static byte[] answer(HeraldException e) {
+        byte[] body = Json.toString(HttpResponses.body(e.code(), e.getMessage())).getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + HttpResponseStatus.valueOf(e.code().httpStatus())
+                + "\r\ncontent-type: application/json\r\ncontent-length: " + body.length
                 + "\r\ncache-control: no-store\r\nconnection: close\r\n\r\n";
         byte[] h = head.getBytes(StandardCharsets.US_ASCII);
         byte[] all = new byte[h.length + body.length];

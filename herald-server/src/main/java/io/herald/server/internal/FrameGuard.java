@@ -1,6 +1,8 @@
 package io.herald.server.internal;
 
 import io.herald.CloseCodes;
+import io.herald.ErrorCode;
+import io.herald.HeraldException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -23,13 +25,34 @@ import java.util.zip.DataFormatException;
  * Per connection, not shareable.
  */
 final class FrameGuard extends ChannelInboundHandlerAdapter {
-    /** A frame that breaks the protocol; the session closes with {@link #code}. */
-    static final class Violation extends RuntimeException {
-        final int code;
+    /**
+     * A frame that breaks the protocol: a {@link HeraldException} ({@code too_large} for 1009,
+     * {@code bad_request} otherwise) that carries the close code the session closes with. Made by
+     * the factories below; thrown per bad frame, so it has no stack trace.
+     */
+    static final class Violation extends HeraldException {
+        private final int code;
 
-        Violation(int code, String message) {
-            super(message, null, false, false);
-            this.code = code;
+        private Violation(int closeCode, String message) {
+            super(closeCode == CloseCodes.MESSAGE_TOO_BIG ? ErrorCode.TOO_LARGE : ErrorCode.BAD_REQUEST, message, false);
+            this.code = closeCode;
+        }
+
+        /** The WebSocket close code for this violation (1002, 1007 or 1009). */
+        int closeCode() {
+            return code;
+        }
+
+        static Violation reservedBits() {
+            return new Violation(CloseCodes.PROTOCOL_ERROR, "reserved bits set without an extension");
+        }
+
+        static Violation corruptCompression() {
+            return new Violation(CloseCodes.INVALID_PAYLOAD, "compressed data is corrupt");
+        }
+
+        static Violation tooBigInflated() {
+            return new Violation(CloseCodes.MESSAGE_TOO_BIG, "message too big once inflated");
         }
     }
 
@@ -48,7 +71,7 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
         }
         if (frame.rsv() != 0) {
             ReferenceCountUtil.release(msg);
-            ctx.fireExceptionCaught(new Violation(CloseCodes.PROTOCOL_ERROR, "reserved bits set without an extension"));
+            ctx.fireExceptionCaught(Violation.reservedBits());
             return;
         }
         if (frame instanceof ContinuationWebSocketFrame || !frame.isFinalFragment()) {
@@ -75,9 +98,7 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecompressionException) {
             boolean corrupt = cause.getCause() instanceof DataFormatException;
-            ctx.fireExceptionCaught(corrupt
-                    ? new Violation(CloseCodes.INVALID_PAYLOAD, "compressed data is corrupt")
-                    : new Violation(CloseCodes.MESSAGE_TOO_BIG, "message too big once inflated"));
+            ctx.fireExceptionCaught(corrupt ? Violation.corruptCompression() : Violation.tooBigInflated());
         } else {
             ctx.fireExceptionCaught(cause);
         }

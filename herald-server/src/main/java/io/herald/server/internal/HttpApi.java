@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.ChannelNames;
 import io.herald.Engine;
+import io.herald.ErrorCode;
 import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.Publication;
@@ -20,9 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The HTTP API calls (SPEC §5.3): publish, broadcast, health. Stateless. */
 final class HttpApi {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     private static final Set<String> MESSAGE_FIELDS = Set.of("channel", "event", "data", "key", "critical", "final");
     private static final Set<String> BROADCAST_FIELDS = Set.of("channels", "event", "data", "key", "critical", "final");
     private static final int MAX_BATCH = 10_000;
@@ -49,7 +53,7 @@ final class HttpApi {
             Message m = readAt(body, null, null);
             server.herald().publish(m).whenComplete((p, err) -> {
                 if (err != null) {
-                    HttpResponses.error(ctx, keepAlive, asHerald(err));
+                    failed(ctx, keepAlive, err);
                 } else {
                     HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, result(p));
                 }
@@ -91,7 +95,7 @@ final class HttpApi {
         body.put("engine", Map.of("type", engine.engine(), "up", engine.up(), "detail", engine.detail()));
         body.put("connections", Map.of("active", server.connections().active(), "total", server.connections().total()));
         HttpResponses.json(ctx, keepAlive, "ok".equals(status) ? HttpResponseStatus.OK
-                : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+                : HttpResponseStatus.valueOf(ErrorCode.UNAVAILABLE.httpStatus()), body);
     }
 
     /** {@code GET /metrics}: Prometheus text, when the server exports to a Prometheus registry. */
@@ -108,7 +112,7 @@ final class HttpApi {
         }
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> {
             if (err != null) {
-                HttpResponses.error(ctx, keepAlive, asHerald(err));
+                failed(ctx, keepAlive, err);
                 return;
             }
             List<Map<String, Object>> results = new ArrayList<>(futures.size());
@@ -126,7 +130,7 @@ final class HttpApi {
             }
             return MessageJson.read(node, channel);
         } catch (HeraldException e) {
-            throw where == null ? e : new HeraldException(e.code(), where + ": " + e.getMessage());
+            throw where == null ? e : e.within(where);
         }
     }
 
@@ -155,8 +159,17 @@ final class HttpApi {
         }
     }
 
-    private static HeraldException asHerald(Throwable err) {
-        Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-        return t instanceof HeraldException he ? he : HeraldException.internal("publish failed", t);
+    /**
+     * Answers a publish the engine failed, with the failure's own code ({@link HeraldException#from});
+     * counted and logged as the router does a synchronous failure.
+     */
+    private void failed(ChannelHandlerContext ctx, boolean keepAlive, Throwable err) {
+        HeraldException e = HeraldException.from(err);
+        if (e.code() == ErrorCode.INTERNAL) {
+            server.unexpected(log, "publish", e.getCause() == null ? e : e.getCause());
+        } else {
+            server.badInput(ServerContext.remoteIp(ctx.channel()), e);
+        }
+        HttpResponses.error(ctx, keepAlive, e);
     }
 }

@@ -24,16 +24,15 @@ final class HttpResponses {
     }
 
     static void json(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
-        json(ctx, keepAlive, status, body, EmptyHttpHeaders.INSTANCE);
+        send(ctx, keepAlive, response(status, body, EmptyHttpHeaders.INSTANCE));
     }
 
-    private static void json(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body,
-            HttpHeaders extraHeaders) {
+    private static FullHttpResponse response(HttpResponseStatus status, Object body, HttpHeaders extraHeaders) {
         byte[] bytes = Json.toString(body).getBytes(StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
         res.headers().set(extraHeaders);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        send(ctx, keepAlive, res);
+        return res;
     }
 
     static void text(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String contentType,
@@ -44,19 +43,39 @@ final class HttpResponses {
         send(ctx, keepAlive, res);
     }
 
+    /** Answers {@code e}: its code's HTTP status ({@link ErrorCode#httpStatus()}) and the JSON error body. */
     static void error(ChannelHandlerContext ctx, boolean keepAlive, HeraldException e) {
-        error(ctx, keepAlive, HttpResponseStatus.valueOf(e.code().httpStatus()), e.code(), e.getMessage());
+        send(ctx, keepAlive, errorResponse(e, HttpResponseStatus.valueOf(e.code().httpStatus()), EmptyHttpHeaders.INSTANCE));
     }
 
-    static void error(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, ErrorCode code,
-            String message) {
-        error(ctx, keepAlive, status, code, message, EmptyHttpHeaders.INSTANCE);
+    /**
+     * Answers {@code e} with a more specific status that HTTP defines within its code's class, and
+     * headers of its own: 414 or 431 for {@code too_large} (413), 417 or 426 (with
+     * {@code Sec-WebSocket-Version}) for {@code bad_request} (400). The code, and so the body and the
+     * metrics, stay those of {@link ErrorCode}.
+     *
+     * @throws IllegalArgumentException when {@code status} is not of the class of the code's status
+     */
+    static void error(ChannelHandlerContext ctx, boolean keepAlive, HeraldException e, HttpResponseStatus status,
+            HttpHeaders extraHeaders) {
+        send(ctx, keepAlive, errorResponse(e, status, extraHeaders));
     }
 
-    /** An error answer with headers of its own, e.g. {@code Sec-WebSocket-Version} on a 426. */
-    static void error(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, ErrorCode code,
-            String message, HttpHeaders extraHeaders) {
-        json(ctx, keepAlive, status, body(code, message), extraHeaders);
+    /**
+     * The answer to {@code e} as a response not yet sent, for Netty handlers that write their own
+     * (the aggregator's 413 and 417): {@code keepAlive} is set, and so is the content length.
+     */
+    static FullHttpResponse errorResponse(HeraldException e, HttpResponseStatus status, boolean keepAlive) {
+        FullHttpResponse res = errorResponse(e, status, EmptyHttpHeaders.INSTANCE);
+        finish(res, keepAlive);
+        return res;
+    }
+
+    private static FullHttpResponse errorResponse(HeraldException e, HttpResponseStatus status, HttpHeaders extraHeaders) {
+        if (status.code() / 100 != e.code().httpStatus() / 100) {
+            throw new IllegalArgumentException(status + " does not refine " + e.code().httpStatus() + " " + e.code().wire());
+        }
+        return response(status, body(e.code(), e.getMessage()), extraHeaders);
     }
 
     /** The body of an error answer: {@code {"error":{"code","message"}}}. */
@@ -64,10 +83,14 @@ final class HttpResponses {
         return Map.of("error", Map.of("code", code.wire(), "message", message));
     }
 
-    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
+    private static void finish(FullHttpResponse res, boolean keepAlive) {
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         HttpUtil.setContentLength(res, res.content().readableBytes());
         HttpUtil.setKeepAlive(res, keepAlive);
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
+        finish(res, keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(res, ctx.voidPromise());
         } else {

@@ -1,7 +1,6 @@
 package io.herald.server.internal;
 
 import io.herald.ChannelNames;
-import io.herald.ErrorCode;
 import io.herald.HeraldException;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -62,12 +61,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             deadline.complete();
         }
         if (!req.decoderResult().isSuccess()) {
-            Throwable cause = req.decoderResult().cause();
-            HttpResponseStatus status = cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                    : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG : HttpResponseStatus.BAD_REQUEST;
-            server.badInput(remote(ctx), HeraldException.badRequest("malformed HTTP request: " + cause));
-            HttpResponses.error(ctx, false, status, ErrorCode.BAD_REQUEST,
-                    status == HttpResponseStatus.BAD_REQUEST ? "malformed HTTP request" : status.reasonPhrase().toLowerCase());
+            refuseUndecodable(ctx, req.decoderResult().cause());
             return;
         }
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
@@ -86,6 +80,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
+    /**
+     * Finds the endpoint first, then checks the method, then the credentials it needs: an unknown
+     * path is {@code not_found} whoever asks, and a known one says what it needs.
+     */
     private void route(ChannelHandlerContext ctx, FullHttpRequest req, String path, QueryStringDecoder query,
             boolean keepAlive) {
         HttpMethod method = req.method();
@@ -106,40 +104,57 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             requireMethod(method, HttpMethod.POST);
             authorize(req, Role.PUBLISH);
             api.broadcast(ctx, req, keepAlive);
-        } else if (path.startsWith("/api/")) {
+        } else if (path.equals("/api/stats")) {
+            requireMethod(method, HttpMethod.GET);
             authorize(req, Role.ADMIN);
-            routeAdmin(ctx, method, path, query, keepAlive);
+            admin.stats(ctx, keepAlive, query);
+        } else if (path.equals("/api/channels")) {
+            requireMethod(method, HttpMethod.GET);
+            authorize(req, Role.ADMIN);
+            admin.listChannels(ctx, keepAlive, query);
+        } else if (path.startsWith("/api/channels/") && path.length() > 14) {
+            String channel = path.substring(14);
+            if (!method.equals(HttpMethod.DELETE)) {
+                requireMethod(method, HttpMethod.GET);
+            }
+            authorize(req, Role.ADMIN);
+            if (method.equals(HttpMethod.DELETE)) {
+                admin.deleteChannel(ctx, keepAlive, channel);
+            } else {
+                admin.channel(ctx, keepAlive, ChannelNames.validate(channel));
+            }
+        } else if (path.equals("/api/connections")) {
+            requireMethod(method, HttpMethod.GET);
+            authorize(req, Role.ADMIN);
+            admin.connections(ctx, keepAlive, query);
+        } else if (path.startsWith("/api/connections/") && path.length() > 17) {
+            requireMethod(method, HttpMethod.DELETE);
+            authorize(req, Role.ADMIN);
+            admin.closeConnection(ctx, keepAlive, path.substring(17));
         } else {
             throw HeraldException.notFound("no such endpoint: " + method + " " + abbreviate(path));
         }
     }
 
-    /** The operator calls; the caller has checked for the admin role. */
-    private void routeAdmin(ChannelHandlerContext ctx, HttpMethod method, String path, QueryStringDecoder query,
-            boolean keepAlive) {
-        if (path.equals("/api/stats")) {
-            requireMethod(method, HttpMethod.GET);
-            admin.stats(ctx, keepAlive, query);
-        } else if (path.equals("/api/channels")) {
-            requireMethod(method, HttpMethod.GET);
-            admin.listChannels(ctx, keepAlive, query);
-        } else if (path.startsWith("/api/channels/") && path.length() > 14) {
-            String channel = path.substring(14);
-            if (method.equals(HttpMethod.DELETE)) {
-                admin.deleteChannel(ctx, keepAlive, channel);
-            } else {
-                requireMethod(method, HttpMethod.GET);
-                admin.channel(ctx, keepAlive, ChannelNames.validate(channel));
-            }
-        } else if (path.equals("/api/connections")) {
-            requireMethod(method, HttpMethod.GET);
-            admin.connections(ctx, keepAlive, query);
-        } else if (path.startsWith("/api/connections/") && path.length() > 17) {
-            requireMethod(method, HttpMethod.DELETE);
-            admin.closeConnection(ctx, keepAlive, path.substring(17));
+    /**
+     * Answers a request the codec could not decode and closes: 431 or 414, the forms of 413
+     * ({@code too_large}) that HTTP defines for the head of a request, else 400.
+     */
+    private void refuseUndecodable(ChannelHandlerContext ctx, Throwable cause) {
+        HeraldException e;
+        HttpResponseStatus status;
+        if (cause instanceof TooLongHttpHeaderException) {
+            e = HeraldException.tooLarge("request headers too large");
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        } else if (cause instanceof TooLongHttpLineException) {
+            e = HeraldException.tooLarge("request line too long");
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
         } else {
-            throw HeraldException.notFound("no such endpoint: " + method + " " + abbreviate(path));
+            e = HeraldException.badRequest("malformed HTTP request");
+            status = HttpResponseStatus.BAD_REQUEST;
         }
+        server.badInput(remote(ctx), e.within(cause.toString()));
+        HttpResponses.error(ctx, false, e, status, EmptyHttpHeaders.INSTANCE);
     }
 
     /** Checks the request's API key or admin token for {@code needed}; throws 401 or 403 otherwise. */
@@ -157,25 +172,25 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         Optional<UpgradeRequests.Refusal> refusal = UpgradeRequests.check(req);
         if (refusal.isPresent()) {
             UpgradeRequests.Refusal r = refusal.get();
-            server.badInput(remote(ctx), HeraldException.badRequest(r.message()));
+            HeraldException e = HeraldException.badRequest(r.message());
+            server.badInput(remote(ctx), e);
             HttpHeaders headers = r.wrongVersion()
                     ? new DefaultHttpHeaders().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, UpgradeRequests.VERSION)
                     : EmptyHttpHeaders.INSTANCE;
-            HttpResponses.error(ctx, false, r.status(), ErrorCode.BAD_REQUEST, r.message(), headers);
+            HttpResponses.error(ctx, false, e, r.status(), headers);
             return;
         }
         String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         if (!server.auth().originAllowed(origin, req.headers().get(HttpHeaderNames.HOST))) {
-            server.badInput(remote(ctx), HeraldException.forbidden("origin not allowed: " + abbreviate(origin)));
-            HttpResponses.error(ctx, false, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN,
-                    "origin not allowed: " + abbreviate(origin));
+            HeraldException e = HeraldException.forbidden("origin not allowed: " + abbreviate(origin));
+            server.badInput(remote(ctx), e);
+            HttpResponses.error(ctx, false, e);
             return;
         }
         String token = query.parameters().containsKey("token") ? query.parameters().get("token").get(0)
                 : Authenticator.bearerToken(req.headers().get(HttpHeaderNames.AUTHORIZATION)).orElse(null);
         if (server.draining()) {
-            HttpResponses.error(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL,
-                    "the server is shutting down");
+            HttpResponses.error(ctx, false, HeraldException.unavailable("the server is shutting down"));
             return;
         }
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
@@ -210,7 +225,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static void requireMethod(HttpMethod actual, HttpMethod expected) {
         if (!actual.equals(expected)) {
-            throw new HeraldException(io.herald.ErrorCode.BAD_REQUEST, "method " + actual + " not allowed; use " + expected);
+            throw HeraldException.badRequest("method " + actual + " not allowed; use " + expected);
         }
     }
 

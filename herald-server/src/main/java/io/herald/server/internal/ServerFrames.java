@@ -12,7 +12,11 @@ import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Encodes the server's control frames (SPEC §5.1); the core encodes {@code message} frames. */
+/**
+ * Encodes the WebSocket's control frames (SPEC §5.1), including the core's {@code lag} and
+ * {@code unsubscribed} events; the core ({@code io.herald.internal.Frames}) encodes {@code message}
+ * and {@code batch} frames, once for a fan-out. There is one encoder per frame type.
+ */
 final class ServerFrames {
     private static final ByteBuf PING = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8)).asReadOnly());
@@ -69,9 +73,13 @@ final class ServerFrames {
         });
     }
 
-    /** The answer to {@code unsubscribe} (reason null), or the server ending a subscription (with a reason). */
+    /**
+     * {@code {"type":"unsubscribed","id"?,"channel","reason"?}}: the answer to a client's
+     * {@code unsubscribe} (its {@code id}, no reason), or a subscription the server ended (a reason
+     * such as {@code deleted} or {@code forbidden}). The one encoder of this frame.
+     */
     static ByteBuf unsubscribed(ByteBufAllocator alloc, JsonNode id, String channel, String reason) {
-        return Json.encode(alloc, 64, g -> {
+        return Json.encode(alloc, 96, g -> {
             start(g, "unsubscribed", id);
             g.writeStringField("channel", channel);
             if (reason != null) {

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
@@ -33,7 +32,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast(ConnectionGate.NAME, gate);
         p.addLast(RequestDeadline.NAME, new RequestDeadline(server));
         p.addLast("http", new HttpServerCodec(4096, server.config().maxHeaderSize(), 8192));
-        p.addLast("http-aggregator", new HttpObjectAggregator(server.config().maxRequestSize()));
+        p.addLast("http-aggregator", new RequestAggregator(server));
         ChannelHandler deflate = WebSocketPipeline.deflate(server.config());
         if (deflate != null) {
             p.addLast("ws-deflate", deflate);

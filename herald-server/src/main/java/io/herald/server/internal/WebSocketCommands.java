@@ -108,7 +108,7 @@ final class WebSocketCommands {
         Message m = MessageJson.read(root, null);
         connection.publish(m).whenComplete((p, err) -> connection.executor().execute(() -> {
             if (err != null) {
-                reject(id, HeraldException.unwrap(err));
+                reject(id, HeraldException.from(err));
             } else {
                 connection.reply(ServerFrames.published(connection.alloc(), id, p.channel(), p.offset()));
             }

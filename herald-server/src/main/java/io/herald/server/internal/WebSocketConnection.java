@@ -1,7 +1,6 @@
 package io.herald.server.internal;
 
 import io.herald.CloseCodes;
-import io.herald.ErrorCode;
 import io.herald.HeraldException;
 import io.herald.MessageFrame;
 import io.netty.buffer.ByteBuf;
@@ -143,7 +142,7 @@ final class WebSocketConnection extends ClientConnection {
             return true;
         }
         if (connected()) {
-            server.badInput(id(), "answers_unread", new HeraldException(ErrorCode.RATE_LIMITED, "answers not read: "
+            server.badInput(id(), "answers_unread", HeraldException.rateLimited("answers not read: "
                     + pending + " bytes waiting for the client, the bound is " + server.outboundBoundBytes()));
             info.recordError("policy: answers not read");
             close(CloseCodes.POLICY_VIOLATION, "not reading");

@@ -1,7 +1,6 @@
 package io.herald.server.internal;
 
 import io.herald.CloseCodes;
-import io.herald.ErrorCode;
 import io.herald.HeraldException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -89,17 +88,16 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
                 return true;
             }
             case ABUSE -> {
-                server.badInput(connection.id(), "inbound_flood", new HeraldException(ErrorCode.RATE_LIMITED, "more than "
+                server.badInput(connection.id(), "inbound_flood", HeraldException.rateLimited("more than "
                         + rate.rate() + " frames rejected in a row for the rate limit; closing with 1008"));
                 connection.close(CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
             }
             case REJECT -> {
                 if (data) {
-                    commands.reject(null, new HeraldException(ErrorCode.RATE_LIMITED,
-                            "too many messages: at most " + rate.rate() + " per second"));
+                    commands.reject(null, HeraldException.rateLimited("too many messages: at most " + rate.rate() + " per second"));
                 } else {
                     server.badInput(connection.id(), "control_flood",
-                            new HeraldException(ErrorCode.RATE_LIMITED, "control frame over the rate limit"));
+                            HeraldException.rateLimited("control frame over the rate limit"));
                 }
             }
         }
@@ -128,8 +126,8 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
             log.debug("connection {}: closed in the middle of a message", connection.id());
         } else if (cause instanceof FrameGuard.Violation v) {
             info.recordError("protocol: " + v.getMessage());
-            server.badInput(connection.id(), HeraldException.badRequest(v.getMessage()));
-            connection.close(v.code, v.getMessage());
+            server.badInput(connection.id(), v);
+            connection.close(v.closeCode(), v.getMessage());
         } else if (cause instanceof TooLongFrameException) {
             info.recordError("too_large: " + cause.getMessage());
             server.badInput(connection.id(), HeraldException.tooLarge(cause.getMessage()));

@@ -9,6 +9,6 @@ public final class FrameGuardViolations {
 
     /** The close code a {@link FrameGuard} violation calls for, or empty for any other error. */
     public static OptionalInt closeCode(Throwable cause) {
-        return cause instanceof FrameGuard.Violation v ? OptionalInt.of(v.code) : OptionalInt.empty();
+        return cause instanceof FrameGuard.Violation v ? OptionalInt.of(v.closeCode()) : OptionalInt.empty();
     }
 }

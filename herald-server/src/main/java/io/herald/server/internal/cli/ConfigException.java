@@ -1,16 +1,28 @@
 package io.herald.server.internal.cli;
 
+import io.herald.ErrorCode;
+import io.herald.HeraldException;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The configuration cannot be used. The message names the key, the problem and where the value
  * came from, and is meant to be shown to the operator as it is, without a stack trace.
+ *
+ * <p>A {@link HeraldException} like every Herald error: its code is {@code bad_request} (the input,
+ * here the operator's, is invalid), and what it means to the process is {@link #exitCode()}.
  */
-public final class ConfigException extends IllegalArgumentException {
+public final class ConfigException extends HeraldException {
+    /** The exit status of a command that cannot use its configuration (a usage error, as picocli's). */
+    public static final int EXIT_CODE = 2;
 
     private ConfigException(String message, Throwable cause) {
-        super(message, cause);
+        super(ErrorCode.BAD_REQUEST, message, cause);
+    }
+
+    /** The process exit status for this failure: {@value #EXIT_CODE}. */
+    public int exitCode() {
+        return EXIT_CODE;
     }
 
     /** A key that Herald does not know, with the closest known key when one is near. */

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         description = "Starts the Herald server and runs until SIGTERM or SIGINT, then shuts down gracefully.")
 final class ServeCommand implements Callable<Integer> {
     /** The configuration is invalid. */
-    static final int EXIT_BAD_CONFIG = 2;
+    static final int EXIT_BAD_CONFIG = ConfigException.EXIT_CODE;
     /** The server could not start, e.g. because its port is taken. */
     static final int EXIT_START_FAILED = 1;
 
@@ -86,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             err.println("herald: invalid configuration: " + e.getMessage());
             err.flush();
-            return EXIT_BAD_CONFIG;
+            return e.exitCode();
         }
         LogLevels.apply(config);
         logConfig(config);
