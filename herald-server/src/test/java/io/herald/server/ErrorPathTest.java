@@ -59,7 +59,7 @@ class ErrorPathTest {
                 503, "unavailable", "engine unavailable");
     }
 
-    /** Fails until {@code WebSocketSession.publish} answers through {@code HeraldException.from(err)}. */
+    /** An engine error that completes the publish future later keeps its code over WebSocket too. */
     @Test
     void engineErrorThatArrivesLaterKeepsItsCodeOverWebSocket() {
         String token = TestServer.token("pub", List.of("quota:*"), List.of("quota:*"), false, Duration.ofMinutes(5));
