@@ -19,13 +19,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** The HTTP API calls (SPEC §5.3): publish, broadcast, health. Stateless. */
 final class HttpApi {
     private static final Set<String> MESSAGE_FIELDS = Set.of("channel", "event", "data", "key", "critical", "final");
     private static final Set<String> BROADCAST_FIELDS = Set.of("channels", "event", "data", "key", "critical", "final");
     private static final int MAX_BATCH = 10_000;
+    /** How long {@code /health} waits for the engine's answer before it reports the engine down. */
+    static final Duration ENGINE_HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
     private final ServerContext server;
 
@@ -49,7 +53,7 @@ final class HttpApi {
             Message m = readAt(body, null, null);
             server.herald().publish(m).whenComplete((p, err) -> {
                 if (err != null) {
-                    HttpResponses.error(ctx, keepAlive, asHerald(err));
+                    HttpResponses.error(ctx, keepAlive, asHerald(err, "publish failed"));
                 } else {
                     HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, result(p));
                 }
@@ -81,9 +85,19 @@ final class HttpApi {
         publishAll(ctx, keepAlive, messages);
     }
 
-    /** {@code GET /health}: 200 when serving, 503 when draining or the engine is down. */
+    /**
+     * {@code GET /health}: 200 when serving, 503 when draining or the engine is down (or does not
+     * answer within {@link #ENGINE_HEALTH_TIMEOUT}). Answered from the engine's callback, on the
+     * connection's loop.
+     */
     void health(ChannelHandlerContext ctx, boolean keepAlive) {
-        Engine.Health engine = server.herald().engineHealth();
+        server.herald().engineHealth().orTimeout(ENGINE_HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((engine, err) -> health(ctx, keepAlive, err == null ? engine
+                        : new Engine.Health("unknown", false, "no answer from the engine: " + asHerald(err, "health check failed").getMessage())),
+                        ctx.executor());
+    }
+
+    private void health(ChannelHandlerContext ctx, boolean keepAlive, Engine.Health engine) {
         String status = server.draining() ? "draining" : engine.up() ? "ok" : "down";
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
@@ -108,7 +122,7 @@ final class HttpApi {
         }
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> {
             if (err != null) {
-                HttpResponses.error(ctx, keepAlive, asHerald(err));
+                HttpResponses.error(ctx, keepAlive, asHerald(err, "publish failed"));
                 return;
             }
             List<Map<String, Object>> results = new ArrayList<>(futures.size());
@@ -134,6 +148,7 @@ final class HttpApi {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("channel", p.channel());
         r.put("offset", p.offset());
+        r.put("epoch", p.epoch());
         r.put("ts", p.ts());
         return r;
     }
@@ -155,8 +170,9 @@ final class HttpApi {
         }
     }
 
-    private static HeraldException asHerald(Throwable err) {
+    /** The failure of an asynchronous call as the {@link HeraldException} to answer with. */
+    static HeraldException asHerald(Throwable err, String failed) {
         Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-        return t instanceof HeraldException he ? he : HeraldException.internal("publish failed", t);
+        return t instanceof HeraldException he ? he : HeraldException.internal(failed, t);
     }
 }
