@@ -55,7 +55,7 @@ public final class Herald implements AutoCloseable {
     private Herald(Builder b) {
         this.config = b.config;
         this.clock = b.clock;
-        this.engine = b.engine != null ? b.engine : Engine.memory();
+        this.engine = b.engine != null ? b.engine : Engines.memory();
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry();
         this.stats = new StatsRegistry(new HeraldMetrics(meterRegistry, config));
         this.hub = new Hub(engine, config, clock, stats);
@@ -151,18 +151,47 @@ public final class Herald implements AutoCloseable {
 
     /**
      * Deletes a channel now: its subscribers on this node get {@code unsubscribed} (reason
-     * {@code deleted}) and lose the subscription, and its offsets, counters and pending messages go.
-     * Returns whether anything existed.
+     * {@code deleted}) and lose the subscription at once, and its offsets, history, retained state,
+     * counters and pending messages go. The future completes, possibly on an engine thread, with
+     * whether anything existed.
+     *
+     * @throws HeraldException {@code bad_request} for an invalid channel name
      */
-    public boolean deleteChannel(String channel) {
+    public CompletableFuture<Boolean> deleteChannel(String channel) {
         ChannelNames.validate(channel);
         int evicted = hub.evict(channel, "deleted");
-        boolean existed = engine.remove(channel) | evicted > 0 | stats.get(channel) != null;
-        stats.remove(channel);
-        if (existed) {
-            log.info("channel {} deleted ({} subscribers told)", channel, evicted);
-        }
-        return existed;
+        boolean counted = stats.get(channel) != null;
+        return engine.remove(channel).thenApply(held -> {
+            stats.remove(channel);
+            boolean existed = held || evicted > 0 || counted;
+            if (existed) {
+                log.info("channel {} deleted ({} subscribers told)", channel, evicted);
+            }
+            return existed;
+        });
+    }
+
+    /**
+     * Reads the channel's history: at most {@code limit} messages after {@code since}, oldest first,
+     * and whether {@code since} is still covered ({@link Engine#history}). The future may complete on
+     * an engine thread.
+     *
+     * @throws HeraldException {@code bad_request} for an invalid channel name
+     */
+    public CompletableFuture<History> history(String channel, StreamPosition since, int limit) {
+        Objects.requireNonNull(since, "since");
+        return engine.history(ChannelNames.validate(channel), since, limit);
+    }
+
+    /** The channel's retained state: the latest message of each key, oldest first (empty unless its namespace retains). */
+    public CompletableFuture<List<Publication>> retained(String channel) {
+        return engine.retained(ChannelNames.validate(channel));
+    }
+
+    /** Removes {@code key} from the channel's retained state; completes with whether it was there. */
+    public CompletableFuture<Boolean> removeRetained(String channel, String key) {
+        Objects.requireNonNull(key, "key");
+        return engine.removeRetained(ChannelNames.validate(channel), key);
     }
 
     /**
@@ -191,8 +220,8 @@ public final class Herald implements AutoCloseable {
         return engine.position(ChannelNames.validate(channel));
     }
 
-    /** The engine's health. */
-    public Engine.Health engineHealth() {
+    /** The engine's health; the future may complete on an engine thread. */
+    public CompletableFuture<Engine.Health> engineHealth() {
         return engine.health();
     }
 
@@ -210,10 +239,11 @@ public final class Herald implements AutoCloseable {
     }
 
     /**
-     * Removes channels whose cleanup delay has passed (SPEC §2 lifecycle); returns how many. Herald
-     * runs this every {@link Builder#sweepInterval}; call it yourself when driving a manual clock.
+     * Removes channels whose cleanup delay has passed (SPEC §2 lifecycle) and expired history;
+     * completes with how many channels went. Herald runs this every {@link Builder#sweepInterval};
+     * call it yourself when driving a manual clock.
      */
-    public int sweep() {
+    public CompletableFuture<Integer> sweep() {
         return engine.sweep();
     }
 
@@ -237,9 +267,10 @@ public final class Herald implements AutoCloseable {
         engine.close();
     }
 
+    /** The sweeper's task: waits for the sweep, so sweeps never overlap. */
     private void sweepQuietly() {
         try {
-            int removed = engine.sweep();
+            int removed = engine.sweep().join();
             if (removed > 0) {
                 log.debug("removed {} completed or idle channels", removed);
             }

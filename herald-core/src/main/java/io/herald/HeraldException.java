@@ -91,6 +91,12 @@ public class HeraldException extends RuntimeException {
         return badRequest("'" + field + "' is required and must be " + expected);
     }
 
+    /** A publish would add a key past the retained channel's {@code retained.maxKeys}; it is not published. */
+    public static HeraldException retainedKeysFull(String channel, int maxKeys) {
+        return tooLarge("channel '" + channel + "' already retains " + maxKeys
+                + " keys (retained.maxKeys); remove a key or publish to an existing one");
+    }
+
     /** The engine is closed or unreachable: {@link ErrorCode#UNAVAILABLE}, a client may retry. */
     public static HeraldException engineUnavailable(String message) {
         return unavailable("engine unavailable: " + message);

@@ -15,6 +15,8 @@ public final class NamespaceOptions {
     public static final Duration DEFAULT_CLEANUP_DELAY = Duration.ofMinutes(5);
     public static final int DEFAULT_HISTORY_SIZE = 100;
     public static final Duration DEFAULT_HISTORY_TTL = Duration.ofMinutes(5);
+    /** Keys a retained channel keeps at most. */
+    public static final int DEFAULT_RETAINED_MAX_KEYS = 1000;
     public static final long DEFAULT_OUTBOUND_BUFFER_BYTES = 1024 * 1024;
 
     /** The options every namespace has unless configured otherwise. */
@@ -30,6 +32,7 @@ public final class NamespaceOptions {
     private final int historySize;
     private final Duration historyTtl;
     private final boolean retained;
+    private final int retainedMaxKeys;
     private final long outboundBufferBytes;
 
     private NamespaceOptions(Builder b) {
@@ -43,6 +46,7 @@ public final class NamespaceOptions {
         this.historySize = b.historySize;
         this.historyTtl = b.historyTtl;
         this.retained = b.retained;
+        this.retainedMaxKeys = b.retainedMaxKeys;
         this.outboundBufferBytes = b.outboundBufferBytes;
     }
 
@@ -62,6 +66,7 @@ public final class NamespaceOptions {
         b.historySize = historySize;
         b.historyTtl = historyTtl;
         b.retained = retained;
+        b.retainedMaxKeys = retainedMaxKeys;
         b.outboundBufferBytes = outboundBufferBytes;
         return b;
     }
@@ -101,12 +106,12 @@ public final class NamespaceOptions {
         return cleanupDelay;
     }
 
-    /** Messages of history kept per channel (default 100). */
+    /** Messages of history kept per channel (default 100); 0 keeps none. */
     public int historySize() {
         return historySize;
     }
 
-    /** How long history is kept (default 5 min). */
+    /** How long a message stays in history, on the Herald clock (default 5 min). */
     public Duration historyTtl() {
         return historyTtl;
     }
@@ -114,6 +119,14 @@ public final class NamespaceOptions {
     /** Whether the channel keeps the latest message per key as state for new subscribers (default off). */
     public boolean retained() {
         return retained;
+    }
+
+    /**
+     * The most keys a retained channel keeps (default 1000); a publish that would add one more fails
+     * with {@code too_large}. Ignored unless {@link #retained()}.
+     */
+    public int retainedMaxKeys() {
+        return retainedMaxKeys;
     }
 
     /** The bound of one connection's outbound buffer in bytes (default 1 MiB). */
@@ -131,7 +144,7 @@ public final class NamespaceOptions {
         return "NamespaceOptions{batchInterval=" + batchInterval + ", batchMaxSize=" + batchMaxSize
                 + ", throttleRate=" + throttleRate + ", critical=" + critical + ", coalesce=" + coalesce
                 + ", completeOn=" + completeOn + ", cleanupDelay=" + cleanupDelay + ", historySize=" + historySize
-                + ", historyTtl=" + historyTtl + ", retained=" + retained
+                + ", historyTtl=" + historyTtl + ", retained=" + retained + ", retainedMaxKeys=" + retainedMaxKeys
                 + ", outboundBufferBytes=" + outboundBufferBytes + '}';
     }
 
@@ -148,13 +161,14 @@ public final class NamespaceOptions {
                 && historySize == n.historySize
                 && historyTtl.equals(n.historyTtl)
                 && retained == n.retained
+                && retainedMaxKeys == n.retainedMaxKeys
                 && outboundBufferBytes == n.outboundBufferBytes;
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(batchInterval, batchMaxSize, throttleRate, critical, coalesce, completeOn,
-                cleanupDelay, historySize, historyTtl, retained, outboundBufferBytes);
+                cleanupDelay, historySize, historyTtl, retained, retainedMaxKeys, outboundBufferBytes);
     }
 
     /** Builds {@link NamespaceOptions}; {@link #build()} validates and names the offending option. */
@@ -169,6 +183,7 @@ public final class NamespaceOptions {
         private int historySize = DEFAULT_HISTORY_SIZE;
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
         private boolean retained;
+        private int retainedMaxKeys = DEFAULT_RETAINED_MAX_KEYS;
         private long outboundBufferBytes = DEFAULT_OUTBOUND_BUFFER_BYTES;
 
         private Builder() {
@@ -224,6 +239,11 @@ public final class NamespaceOptions {
             return this;
         }
 
+        public Builder retainedMaxKeys(int v) {
+            retainedMaxKeys = v;
+            return this;
+        }
+
         public Builder outboundBufferBytes(long v) {
             outboundBufferBytes = v;
             return this;
@@ -243,6 +263,7 @@ public final class NamespaceOptions {
             requirePositive("cleanupDelay", cleanupDelay);
             requireRange("history.size", historySize, 0, 1_000_000);
             requirePositive("history.ttl", historyTtl);
+            requireRange("retained.maxKeys", retainedMaxKeys, 1, 1_000_000);
             if (outboundBufferBytes < 1024) {
                 throw new IllegalArgumentException("outboundBuffer must be at least 1KiB, was " + outboundBufferBytes);
             }

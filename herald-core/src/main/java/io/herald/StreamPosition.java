@@ -1,8 +1,8 @@
 package io.herald;
 
 /**
- * Where a channel's stream stands: its {@code epoch} (changes when history is lost) and the offset
- * of its latest message (0 before the first).
+ * Where a channel's stream stands: its {@code epoch} (changes when history is lost, see
+ * {@link Engine}) and the offset of its latest message (0 before the first).
  */
 public record StreamPosition(String epoch, long offset) {
     /** The position of a channel the engine holds nothing for: no epoch yet, offset 0. */

@@ -19,7 +19,19 @@ class NamespaceOptionsTest {
         assertThat(o.historySize()).isEqualTo(100);
         assertThat(o.historyTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(o.retained()).isFalse();
+        assertThat(o.retainedMaxKeys()).isEqualTo(1000);
         assertThat(o.outboundBufferBytes()).isEqualTo(1024 * 1024);
+    }
+
+    @Test
+    void retainedMaxKeysMustBePositiveAndIsPartOfEquality() {
+        assertThatThrownBy(() -> NamespaceOptions.newBuilder().retainedMaxKeys(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retained.maxKeys");
+        NamespaceOptions five = NamespaceOptions.newBuilder().retained(true).retainedMaxKeys(5).build();
+        assertThat(five.retainedMaxKeys()).isEqualTo(5);
+        assertThat(five.toBuilder().build()).isEqualTo(five).hasSameHashCodeAs(five);
+        assertThat(five).isNotEqualTo(five.toBuilder().retainedMaxKeys(6).build());
+        assertThat(five.toString()).contains("retainedMaxKeys=5");
     }
 
     @Test

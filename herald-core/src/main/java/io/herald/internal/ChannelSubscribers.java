@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * subscriber; tasks are enqueued under this object's lock, in offset order, and each loop runs its
  * tasks in order, so every subscriber sees the channel's offsets in order.
  *
- * <p>Guarded by {@code this}: {@link #feeds}, {@link #size}, {@link #removed}, and every member
+ * <p>Guarded by {@code this}: {@link #feeds}, {@link #size}, {@link #removed}, {@link #interested}, and every member
  * change of a feed.
  */
 final class ChannelSubscribers {
@@ -31,6 +31,8 @@ final class ChannelSubscribers {
     private int size;
     /** Set once the hub dropped this record; subscribers must then use a fresh one. */
     boolean removed;
+    /** Whether the hub declared this node's interest in the channel to the engine for this record. */
+    boolean interested;
 
     ChannelSubscribers(String channel, HeraldClock clock, NamespaceOptions options, StatsRegistry stats) {
         this.channel = channel;
@@ -104,11 +106,11 @@ final class ChannelSubscribers {
         }
     }
 
-    /** The channel was removed and starts again at offset 1: every subscriber takes it from there. */
-    synchronized void reset() {
+    /** The channel's stream was interrupted and continues after {@code offset}: every subscriber takes it from there. */
+    synchronized void reset(long offset) {
         for (ChannelFeed feed : feeds) {
             for (Subscription s : feed.members) {
-                s.since = 0;
+                s.since = offset;
             }
         }
     }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The local subscriptions of this node, by channel: the engine hands each publication here and
@@ -22,9 +24,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * after the engine made its offset visible to {@link Engine#position}; reading the position while
  * holding the same lock the fan-out takes means a new subscriber either is in the fan-out of a
  * publication or has a {@code since} at or above its offset, never neither. So a subscriber misses
- * nothing after its position and gets nothing twice.
+ * nothing after its position and gets nothing twice. An interruption resets every subscriber under
+ * that lock too, so one that joins during it either is reset or read the position after it.
+ *
+ * <p>The hub declares its interest to the engine ({@link Engine#subscribe}, {@link Engine#unsubscribe})
+ * when a channel's record is created and dropped, under the record's lock: a channel's calls are
+ * therefore issued one at a time, alternately.
  */
 public final class Hub implements Engine.PublicationSink {
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
     private final Engine engine;
     private final HeraldConfig config;
     private final HeraldClock clock;
@@ -50,12 +59,13 @@ public final class Hub implements Engine.PublicationSink {
         }
     }
 
+    /** The channel's stream restarts at {@code position}: counters start again, every subscriber takes it from there. */
     @Override
-    public void removed(String channel) {
+    public void interrupted(String channel, StreamPosition position) {
         stats.remove(channel);
         ChannelSubscribers subs = channels.get(channel);
         if (subs != null) {
-            subs.reset();
+            subs.reset(position.offset());
         }
     }
 
@@ -73,13 +83,16 @@ public final class Hub implements Engine.PublicationSink {
 
     /** Ends every local subscription to {@code channel}, telling each client; returns how many there were. */
     public int evict(String channel, String reason) {
-        ChannelSubscribers subs = channels.remove(channel);
+        ChannelSubscribers subs = channels.get(channel);
         if (subs == null) {
             return 0;
         }
         synchronized (subs) {
+            if (subs.removed) {
+                return 0; // its last subscriber left meanwhile
+            }
             int n = subs.size();
-            subs.removed = true;
+            drop(subs);
             subs.evictAll(reason);
             return n;
         }
@@ -123,6 +136,10 @@ public final class Hub implements Engine.PublicationSink {
                 if (subs.removed) {
                     continue;
                 }
+                if (!subs.interested) {
+                    subs.interested = true;
+                    declare(sub.channel, engine.subscribe(sub.channel), "subscribe");
+                }
                 stats.of(sub.channel);
                 StreamPosition position = engine.position(sub.channel);
                 sub.since = position.offset();
@@ -139,9 +156,25 @@ public final class Hub implements Engine.PublicationSink {
         }
         synchronized (subs) {
             if (subs.remove(sub) && subs.size() == 0) {
-                subs.removed = true;
-                channels.remove(sub.channel, subs);
+                drop(subs);
             }
         }
+    }
+
+    /** Drops {@code subs} from the hub and withdraws its interest; caller holds its lock. */
+    private void drop(ChannelSubscribers subs) {
+        subs.removed = true;
+        if (subs.interested) {
+            declare(subs.channel, engine.unsubscribe(subs.channel), "unsubscribe");
+        }
+        channels.remove(subs.channel, subs);
+    }
+
+    private static void declare(String channel, CompletableFuture<Void> call, String what) {
+        call.whenComplete((v, err) -> {
+            if (err != null) {
+                log.warn("engine {} of {} failed; the engine retries when it can: {}", what, channel, err.toString());
+            }
+        });
     }
 }

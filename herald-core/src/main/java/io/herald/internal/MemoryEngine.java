@@ -2,42 +2,39 @@ package io.herald.internal;
 
 import io.herald.ChannelNames;
 import io.herald.Engine;
+import io.herald.History;
 import io.herald.HeraldException;
 import io.herald.Message;
+import io.herald.NamespaceOptions;
 import io.herald.Publication;
 import io.herald.StreamPosition;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
- * The embedded engine: offsets live in this process, so each channel's epoch is new with every
- * start. Publishing takes the channel's lock for the offset and the hand-off to the sink, which
- * is what keeps a channel's publications in offset order.
+ * The embedded engine (the {@link Engine} contract for one node): streams live in this process, so
+ * each channel's epoch is new with every engine instance, and every call completes at once.
+ *
+ * <p>Publishing takes the channel's {@link ChannelStream} lock for the offset, history, retained
+ * state and the hand-off to the sink, which is what keeps a channel's publications in offset
+ * order. Removing a channel (sweep or delete) installs an empty successor stream, in a new epoch,
+ * and tells the sink {@code interrupted} while holding the successor's lock, so no publication of
+ * the new epoch reaches the sink before its subscribers were reset; the successor is dropped at
+ * once if nobody here subscribes.
+ *
+ * <p>Memory is bounded per channel by {@code history.size} and {@code retained.maxKeys}
+ * publications; history older than {@code history.ttl} is dropped at each publish, history read
+ * and sweep; channels go after their {@code cleanupDelay} (see {@link #sweep}). Interest
+ * ({@link #subscribe}) costs nothing: every publication is local.
  */
 public final class MemoryEngine implements Engine {
     private final ConcurrentHashMap<String, ChannelStream> channels = new ConcurrentHashMap<>();
     private volatile Context context;
     private volatile boolean closed;
-
-    /** One channel's stream. Fields are written under the instance lock; {@code offset} is also read without it. */
-    private static final class ChannelStream {
-        final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
-        volatile long offset;
-        /** Epoch millis of completion, or 0 while active. */
-        long completedAt;
-        /** Epoch millis of the last publish, or of the creation. */
-        volatile long lastActive;
-
-        ChannelStream(long createdAt) {
-            this.lastActive = createdAt;
-        }
-        /** Set when swept; a publisher that raced the sweep retries on a fresh stream. */
-        boolean removed;
-    }
 
     @Override
     public void start(Context context) {
@@ -47,19 +44,21 @@ public final class MemoryEngine implements Engine {
     @Override
     public CompletableFuture<Publication> publish(Message message) {
         if (closed) {
-            return CompletableFuture.failedFuture(HeraldException.engineUnavailable("engine is closed"));
+            return CompletableFuture.failedFuture(closedException());
         }
+        NamespaceOptions options = context.config().optionsFor(message.channel());
         while (true) {
-            ChannelStream stream = channels.computeIfAbsent(message.channel(),
-                    c -> new ChannelStream(context.clock().epochMillis()));
+            ChannelStream stream = channels.computeIfAbsent(message.channel(), this::newStream);
             synchronized (stream) {
                 if (stream.removed) {
-                    continue;
+                    continue; // the map holds its successor by now
                 }
-                Publication p = new Publication(message, stream.offset + 1, context.clock().epochMillis());
-                stream.offset = p.offset();
-                stream.completedAt = message.finalMessage() ? Math.max(1, p.ts()) : 0;
-                stream.lastActive = p.ts();
+                Publication p;
+                try {
+                    p = stream.append(message, context.clock().epochMillis(), options);
+                } catch (HeraldException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
                 context.sink().deliver(p);
                 return CompletableFuture.completedFuture(p);
             }
@@ -67,60 +66,141 @@ public final class MemoryEngine implements Engine {
     }
 
     @Override
+    public CompletableFuture<Void> subscribe(String channel) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(String channel) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public StreamPosition position(String channel) {
-        ChannelStream stream = channels.get(channel);
-        if (stream == null) {
-            ChannelNames.validate(channel);
-            // a new channel is active from its creation; reading a known one is not activity
-            stream = channels.computeIfAbsent(channel, c -> new ChannelStream(context.clock().epochMillis()));
+        while (true) {
+            ChannelStream stream = channels.get(channel);
+            if (stream == null) {
+                ChannelNames.validate(channel);
+                // a new channel is active from its creation; reading a known one is not activity
+                stream = channels.computeIfAbsent(channel, this::newStream);
+            }
+            StreamPosition position = stream.position();
+            if (!stream.removed) {
+                return position;
+            }
         }
-        return new StreamPosition(stream.epoch, stream.offset);
     }
 
     @Override
     public Optional<StreamPosition> peek(String channel) {
         ChannelStream stream = channels.get(channel);
-        return stream == null ? Optional.empty() : Optional.of(new StreamPosition(stream.epoch, stream.offset));
+        return stream == null ? Optional.empty() : Optional.of(stream.position());
     }
 
     @Override
-    public int sweep() {
+    public CompletableFuture<History> history(String channel, StreamPosition since, int limit) {
+        if (limit < 0) {
+            return CompletableFuture.failedFuture(HeraldException.badRequest("limit must be 0 or more, was " + limit));
+        }
+        History none = new History(StreamPosition.NONE, List.of(), since.epoch().isEmpty());
+        long now = context.clock().epochMillis();
+        return CompletableFuture.completedFuture(withStream(channel, none, stream -> {
+            stream.evictExpired(now, context.config().optionsFor(channel).historyTtl());
+            return stream.read(since, limit);
+        }));
+    }
+
+    @Override
+    public CompletableFuture<List<Publication>> retained(String channel) {
+        return CompletableFuture.completedFuture(withStream(channel, List.of(), ChannelStream::retained));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> removeRetained(String channel, String key) {
+        return CompletableFuture.completedFuture(withStream(channel, false, stream -> stream.removeRetained(key)));
+    }
+
+    /** Applies {@code read} to the channel's current stream under its lock, or answers {@code absent}. */
+    private <T> T withStream(String channel, T absent, Function<ChannelStream, T> read) {
+        while (true) {
+            ChannelStream stream = channels.get(channel);
+            if (stream == null) {
+                return absent;
+            }
+            synchronized (stream) {
+                if (!stream.removed) {
+                    return read.apply(stream);
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes, with their history and retained state, channels that completed at least
+     * {@code cleanupDelay} ago and channels idle that long (no publish) with no subscriber here;
+     * drops expired history of the others.
+     */
+    @Override
+    public CompletableFuture<Integer> sweep() {
         long now = context.clock().epochMillis();
         int removed = 0;
-        for (Iterator<Map.Entry<String, ChannelStream>> it = channels.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, ChannelStream> e = it.next();
+        for (Map.Entry<String, ChannelStream> e : channels.entrySet()) {
+            String channel = e.getKey();
             ChannelStream stream = e.getValue();
-            boolean remove;
             synchronized (stream) {
                 if (stream.removed) {
                     continue; // a concurrent sweep or delete got here first
                 }
-                long delay = context.config().optionsFor(e.getKey()).cleanupDelay().toMillis();
-                remove = stream.completedAt > 0 ? now - stream.completedAt >= delay
-                        : now - stream.lastActive >= delay && !context.sink().hasSubscribers(e.getKey());
+                NamespaceOptions options = context.config().optionsFor(channel);
+                long delay = options.cleanupDelay().toMillis();
+                boolean remove = stream.completedAt > 0 ? now - stream.completedAt >= delay
+                        : now - stream.lastActive >= delay && !context.sink().hasSubscribers(channel);
                 if (remove) {
-                    stream.removed = true;
-                    channels.remove(e.getKey(), stream);
+                    retire(channel, stream);
+                    removed++;
+                } else {
+                    stream.evictExpired(now, options.historyTtl());
                 }
             }
-            if (remove) {
-                removed++;
-                context.sink().removed(e.getKey());
-            }
         }
-        return removed;
+        return CompletableFuture.completedFuture(removed);
     }
 
     @Override
-    public boolean remove(String channel) {
+    public CompletableFuture<Boolean> remove(String channel) {
         ChannelStream stream = channels.get(channel);
         if (stream == null) {
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
         synchronized (stream) {
-            stream.removed = true;
-            return channels.remove(channel, stream);
+            if (stream.removed) {
+                return CompletableFuture.completedFuture(false);
+            }
+            retire(channel, stream);
+            return CompletableFuture.completedFuture(true);
         }
+    }
+
+    /**
+     * Ends {@code stream}'s epoch; the caller holds its lock. The successor is visible to
+     * {@link #position} before the sink hears of the interruption, and publishers wait on its lock
+     * until the sink has, so the contract's subscribe race holds across the removal.
+     */
+    private void retire(String channel, ChannelStream stream) {
+        stream.removed = true;
+        ChannelStream next = newStream(channel);
+        synchronized (next) {
+            channels.replace(channel, stream, next);
+            context.sink().interrupted(channel, next.position());
+            if (!context.sink().hasSubscribers(channel)) {
+                next.removed = true;
+                channels.remove(channel, next);
+            }
+        }
+    }
+
+    private ChannelStream newStream(String channel) {
+        return new ChannelStream(context.clock().epochMillis());
     }
 
     @Override
@@ -129,12 +209,16 @@ public final class MemoryEngine implements Engine {
     }
 
     @Override
-    public Health health() {
-        return new Health("memory", !closed, closed ? "closed" : "ok");
+    public CompletableFuture<Health> health() {
+        return CompletableFuture.completedFuture(new Health("memory", !closed, closed ? "closed" : "ok"));
     }
 
     @Override
     public void close() {
         closed = true;
+    }
+
+    private static HeraldException closedException() {
+        return HeraldException.engineUnavailable("engine is closed");
     }
 }

@@ -21,7 +21,7 @@ class BacklogTest {
     private Encoded msg(String key, boolean critical, int size) {
         Message m = Message.builder("t:1", key == null ? "e" : key).key(key).critical(critical)
                 .data(TextNode.valueOf("x".repeat(size))).build();
-        return Encoded.of(new Publication(m, ++offset, 0));
+        return Encoded.of(new Publication(m, "e1", ++offset, 0));
     }
 
     @Test

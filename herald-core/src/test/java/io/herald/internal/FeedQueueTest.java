@@ -17,7 +17,7 @@ class FeedQueueTest {
     private Encoded msg(String key, boolean critical, int size) {
         Message m = Message.builder("t:1", key == null ? "e" : key).key(key).critical(critical)
                 .data(TextNode.valueOf("x".repeat(size))).build();
-        return Encoded.of(new Publication(m, ++offset, 0));
+        return Encoded.of(new Publication(m, "e1", ++offset, 0));
     }
 
     private List<Encoded> frame(int n, int size) {

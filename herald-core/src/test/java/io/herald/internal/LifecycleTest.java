@@ -46,10 +46,10 @@ class LifecycleTest {
         herald.publish(Message.builder("scan:1", "progress").build()).join();
         herald.publish(Message.builder("scan:1", "done").finalMessage(true).build()).join();
         clock.advance(Duration.ofSeconds(59));
-        assertThat(herald.sweep()).isZero();
+        assertThat(herald.sweep().join()).isZero();
         assertThat(herald.channelCount()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(1));
-        assertThat(herald.sweep()).isEqualTo(1);
+        assertThat(herald.sweep().join()).isEqualTo(1);
         assertThat(herald.channelCount()).isZero();
     }
 
@@ -61,10 +61,10 @@ class LifecycleTest {
             // a dashboard polling the channel, as GET /api/channels/{ch} does
             assertThat(herald.channel("scan:watched")).isPresent();
             assertThat(herald.channels()).isNotEmpty();
-            assertThat(herald.sweep()).isZero();
+            assertThat(herald.sweep().join()).isZero();
         }
         clock.advance(Duration.ofSeconds(5)); // 60 s after the publish: reads were not activity
-        assertThat(herald.sweep()).isEqualTo(1);
+        assertThat(herald.sweep().join()).isEqualTo(1);
         assertThat(herald.channelCount()).isZero();
         // and reading it once it is gone creates nothing
         assertThat(herald.channel("scan:watched")).isEmpty();
@@ -75,7 +75,7 @@ class LifecycleTest {
     void completeOnEventCompletesTheChannel() {
         herald.publish(Message.builder("scan:2", "scanCompleted").build()).join();
         clock.advance(Duration.ofMinutes(1));
-        assertThat(herald.sweep()).isEqualTo(1);
+        assertThat(herald.sweep().join()).isEqualTo(1);
     }
 
     @Test
@@ -84,7 +84,7 @@ class LifecycleTest {
         clock.advance(Duration.ofSeconds(30));
         assertThat(herald.publish(Message.builder("scan:3", "again").build()).join().offset()).isEqualTo(2);
         clock.advance(Duration.ofSeconds(31)); // past the completion's cleanup time, not idle that long
-        assertThat(herald.sweep()).isZero();
+        assertThat(herald.sweep().join()).isZero();
         assertThat(herald.position("scan:3").offset()).isEqualTo(2);
     }
 
@@ -97,7 +97,7 @@ class LifecycleTest {
         herald.publish(Message.builder("scan:4", "a").build()).join();
         herald.publish(Message.builder("scan:4", "done").finalMessage(true).build()).join();
         clock.advance(Duration.ofMinutes(1));
-        assertThat(herald.sweep()).isEqualTo(1);
+        assertThat(herald.sweep().join()).isEqualTo(1);
         assertThat(herald.publish(Message.builder("scan:4", "b").build()).join().offset()).isEqualTo(1);
         assertThat(herald.position("scan:4").epoch()).isNotEqualTo(epoch);
         // batches come due by the Herald clock: keep it moving while waiting
@@ -132,7 +132,7 @@ class LifecycleTest {
         }
         assertThat(herald.channelCount()).isEqualTo(channels + 1000);
         clock.advance(Duration.ofMinutes(5));
-        assertThat(herald.sweep()).isEqualTo(channels + 1000);
+        assertThat(herald.sweep().join()).isEqualTo(channels + 1000);
         assertThat(herald.channelCount()).isZero();
         for (int i = 0; i < channels; i += 97) {
             assertThat(herald.subscriberCount("scan:job-" + i)).isZero();

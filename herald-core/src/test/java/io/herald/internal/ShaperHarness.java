@@ -47,7 +47,7 @@ final class ShaperHarness implements DeliveryShaper.Output, DeliveryShaper.Wakeu
     }
 
     private Encoded publish(Message m) {
-        Encoded e = Encoded.of(new Publication(m, nextOffset++, 0));
+        Encoded e = Encoded.of(new Publication(m, "e1", nextOffset++, 0));
         criticalFlush = e.critical();
         shaper.offer(e, now);
         criticalFlush = false;

@@ -42,6 +42,9 @@ class HttpApiTest {
             assertThat(results).hasSize(3);
             assertThat(results.get(0).path("offset").asLong()).isEqualTo(1);
             assertThat(results.get(1).path("offset").asLong()).isEqualTo(2);
+            assertThat(results.get(0).path("epoch").asText()).isNotEmpty()
+                    .isEqualTo(results.get(1).path("epoch").asText())
+                    .isEqualTo(server.herald.position("api:arr").epoch());
             assertThat(results.get(2).path("channel").asText()).isEqualTo("api:other");
             assertThat(c.expect("message").path("event").asText()).isEqualTo("a");
             JsonNode keyed = c.expect("message");

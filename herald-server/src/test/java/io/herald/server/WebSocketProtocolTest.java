@@ -197,6 +197,7 @@ class WebSocketProtocolTest {
             JsonNode ack = pub.expect("published");
             assertThat(ack.path("id").asInt()).isEqualTo(9);
             assertThat(ack.path("offset").asLong()).isEqualTo(1);
+            assertThat(ack.path("epoch").asText()).isEqualTo(server.herald.position("chat:1").epoch());
             assertThat(sub.expect("message").path("data").path("text").asText()).isEqualTo("hi");
         }
     }

@@ -64,14 +64,22 @@ final class AdminApi {
         HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, channelJson(c, true));
     }
 
-    /** {@code DELETE /api/channels/{channel}}: subscribers get {@code unsubscribed} and lose the subscription. */
+    /**
+     * {@code DELETE /api/channels/{channel}}: subscribers get {@code unsubscribed} and lose the
+     * subscription. Answered once the engine has removed it, on the connection's loop.
+     */
     void deleteChannel(ChannelHandlerContext ctx, boolean keepAlive, String channel) {
         int subscribers = server.herald().subscriberCount(ChannelNames.validate(channel));
-        if (!server.herald().deleteChannel(channel)) {
-            throw HeraldException.notFound("no channel '" + channel + "' on this node");
-        }
-        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK,
-                Map.of("deleted", channel, "subscribers_unsubscribed", subscribers));
+        server.herald().deleteChannel(channel).whenCompleteAsync((existed, err) -> {
+            if (err != null) {
+                HttpResponses.error(ctx, keepAlive, HeraldException.from(err));
+            } else if (!existed) {
+                HttpResponses.error(ctx, keepAlive, HeraldException.notFound("no channel '" + channel + "' on this node"));
+            } else {
+                HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK,
+                        Map.of("deleted", channel, "subscribers_unsubscribed", subscribers));
+            }
+        }, ctx.executor());
     }
 
     /** {@code GET /api/connections[?user=&channel=&limit=&offset=]}: summary and one page, oldest first. */

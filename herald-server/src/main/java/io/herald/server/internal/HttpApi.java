@@ -20,9 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.TimeUnit;
 
 /** The HTTP API calls (SPEC §5.3): publish, broadcast, health. Stateless. */
 final class HttpApi {
@@ -30,6 +32,8 @@ final class HttpApi {
     private static final Set<String> MESSAGE_FIELDS = Set.of("channel", "event", "data", "key", "critical", "final");
     private static final Set<String> BROADCAST_FIELDS = Set.of("channels", "event", "data", "key", "critical", "final");
     private static final int MAX_BATCH = 10_000;
+    /** How long {@code /health} waits for the engine's answer before it reports the engine down. */
+    static final Duration ENGINE_HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
     private final ServerContext server;
 
@@ -85,9 +89,19 @@ final class HttpApi {
         publishAll(ctx, keepAlive, messages);
     }
 
-    /** {@code GET /health}: 200 when serving, 503 when draining or the engine is down. */
+    /**
+     * {@code GET /health}: 200 when serving, 503 when draining or the engine is down (or does not
+     * answer within {@link #ENGINE_HEALTH_TIMEOUT}). Answered from the engine's callback, on the
+     * connection's loop.
+     */
     void health(ChannelHandlerContext ctx, boolean keepAlive) {
-        Engine.Health engine = server.herald().engineHealth();
+        server.herald().engineHealth().orTimeout(ENGINE_HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((engine, err) -> health(ctx, keepAlive, err == null ? engine
+                        : new Engine.Health("unknown", false, "no answer from the engine: " + HeraldException.from(err).getMessage())),
+                        ctx.executor());
+    }
+
+    private void health(ChannelHandlerContext ctx, boolean keepAlive, Engine.Health engine) {
         String status = server.draining() ? "draining" : engine.up() ? "ok" : "down";
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
@@ -138,6 +152,7 @@ final class HttpApi {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("channel", p.channel());
         r.put("offset", p.offset());
+        r.put("epoch", p.epoch());
         r.put("ts", p.ts());
         return r;
     }

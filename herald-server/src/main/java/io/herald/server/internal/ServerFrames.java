@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.ErrorCode;
 import io.herald.MessageFrame;
+import io.herald.Publication;
 import io.herald.StreamPosition;
 import io.herald.internal.Json;
 import io.netty.buffer.ByteBuf;
@@ -96,11 +97,14 @@ final class ServerFrames {
         return alloc.buffer(bytes.length).writeBytes(bytes);
     }
 
-    static ByteBuf published(ByteBufAllocator alloc, JsonNode id, String channel, long offset) {
-        return Json.encode(alloc, 64, g -> {
+    /** The answer to {@code publish}: where the message went, with the epoch (SPEC §6). */
+    static ByteBuf published(ByteBufAllocator alloc, JsonNode id, Publication p) {
+        return Json.encode(alloc, 96, g -> {
             start(g, "published", id);
-            g.writeStringField("channel", channel);
-            g.writeNumberField("offset", offset);
+            g.writeStringField("channel", p.channel());
+            g.writeNumberField("offset", p.offset());
+            g.writeStringField("epoch", p.epoch());
+            g.writeNumberField("ts", p.ts());
             g.writeEndObject();
         });
     }

@@ -110,7 +110,7 @@ final class WebSocketCommands {
             if (err != null) {
                 reject(id, HeraldException.from(err));
             } else {
-                connection.reply(ServerFrames.published(connection.alloc(), id, p.channel(), p.offset()));
+                connection.reply(ServerFrames.published(connection.alloc(), id, p));
             }
         }));
     }
