@@ -7,7 +7,6 @@ import io.herald.internal.Hub;
 import io.herald.internal.StatsRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.herald.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.herald.internal;
 
+import io.herald.Json;
 import io.herald.Publication;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,5 +1,6 @@
 package io.herald.internal;
 
+import io.herald.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.Outlet;
 import io.herald.MessageFrame;

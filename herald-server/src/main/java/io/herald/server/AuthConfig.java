@@ -45,7 +45,7 @@ public final class AuthConfig {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The shortest HS256 secret accepted, in bytes of its UTF-8 form (RFC 7518 §3.2: at least the hash size). */
-    public static final int MIN_SECRET_BYTES = 32;
+    public static final int MIN_SECRET_BYTES = JwtAlgorithm.MIN_HS256_SECRET_BYTES;
     /** The shortest API key accepted, in characters. */
     public static final int MIN_API_KEY_LENGTH = 16;
     /** The largest clock skew accepted. */
@@ -53,26 +53,6 @@ public final class AuthConfig {
 
     /** Nothing allowed until configured. */
     public static final AuthConfig DEFAULTS = newBuilder().build();
-
-    /** The signature algorithms Herald verifies; one is pinned per configured key. */
-    public enum JwtAlgorithm {
-        HS256, RS256, ES256;
-
-        /**
-         * Parses {@code HS256}, {@code RS256} or {@code ES256}, in any case.
-         *
-         * @throws IllegalArgumentException for anything else, {@code none} included
-         */
-        public static JwtAlgorithm of(String text) {
-            String t = text.trim().toUpperCase(Locale.ROOT);
-            for (JwtAlgorithm a : values()) {
-                if (a.name().equals(t)) {
-                    return a;
-                }
-            }
-            throw new IllegalArgumentException("'" + text + "' is not a supported algorithm; use HS256, RS256 or ES256");
-        }
-    }
 
     private final Builder source;
     private final Optional<JwtAlgorithm> jwtAlgorithm;

@@ -7,7 +7,7 @@ import static io.herald.server.internal.auth.TestKeys.pem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.herald.server.AuthConfig.JwtAlgorithm;
+import io.herald.server.JwtAlgorithm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

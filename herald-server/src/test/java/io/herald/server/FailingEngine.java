@@ -1,11 +1,10 @@
 package io.herald.server;
 
-import io.herald.Engine;
+import io.herald.Engines;
+import io.herald.ForwardingEngine;
 import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.Publication;
-import io.herald.StreamPosition;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -15,12 +14,9 @@ import java.util.concurrent.TimeUnit;
  * asynchronously (from another thread, so the failure reaches callbacks wrapped in a
  * {@code CompletionException}), as a remote engine's would.
  */
-final class FailingEngine implements Engine {
-    private final Engine memory = Engine.memory();
-
-    @Override
-    public void start(Context context) {
-        memory.start(context);
+final class FailingEngine extends ForwardingEngine {
+    FailingEngine() {
+        super(Engines.memory());
     }
 
     @Override
@@ -31,47 +27,12 @@ final class FailingEngine implements Engine {
         if (message.channel().startsWith("down:")) {
             return later(HeraldException.engineUnavailable("the broker is unreachable"));
         }
-        return memory.publish(message);
+        return super.publish(message);
     }
 
     private static CompletableFuture<Publication> later(HeraldException e) {
         return CompletableFuture.supplyAsync(() -> {
             throw e;
         }, CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS));
-    }
-
-    @Override
-    public StreamPosition position(String channel) {
-        return memory.position(channel);
-    }
-
-    @Override
-    public Optional<StreamPosition> peek(String channel) {
-        return memory.peek(channel);
-    }
-
-    @Override
-    public Health health() {
-        return memory.health();
-    }
-
-    @Override
-    public int sweep() {
-        return memory.sweep();
-    }
-
-    @Override
-    public int channelCount() {
-        return memory.channelCount();
-    }
-
-    @Override
-    public boolean remove(String channel) {
-        return memory.remove(channel);
-    }
-
-    @Override
-    public void close() {
-        memory.close();
     }
 }

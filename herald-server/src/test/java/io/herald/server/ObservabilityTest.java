@@ -14,7 +14,7 @@ import io.herald.Message;
 import io.herald.NamespaceOptions;
 import io.herald.Publication;
 import io.herald.StreamPosition;
-import io.herald.internal.Json;
+import io.herald.Json;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.net.URI;
 import java.net.http.HttpClient;

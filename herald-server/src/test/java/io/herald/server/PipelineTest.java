@@ -9,7 +9,7 @@ import io.herald.CloseCodes;
 import io.herald.HeraldConfig;
 import io.herald.Message;
 import io.herald.NamespaceOptions;
-import io.herald.internal.Json;
+import io.herald.Json;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.time.Duration;
 import java.util.ArrayList;

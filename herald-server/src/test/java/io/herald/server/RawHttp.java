@@ -1,7 +1,7 @@
 package io.herald.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.internal.Json;
+import io.herald.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,7 +8,7 @@ import io.herald.HeraldConfig;
 import io.herald.server.internal.auth.TokenMinter;
 import java.time.Duration;
 import java.util.List;
-import io.herald.internal.Json;
+import io.herald.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

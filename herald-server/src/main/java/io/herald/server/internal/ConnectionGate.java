@@ -1,7 +1,7 @@
 package io.herald.server.internal;
 
 import io.herald.HeraldException;
-import io.herald.internal.Json;
+import io.herald.Json;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

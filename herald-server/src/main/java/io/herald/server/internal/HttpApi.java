@@ -8,7 +8,7 @@ import io.herald.ErrorCode;
 import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.Publication;
-import io.herald.internal.Json;
+import io.herald.Json;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;

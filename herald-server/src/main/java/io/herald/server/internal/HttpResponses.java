@@ -2,7 +2,7 @@ package io.herald.server.internal;
 
 import io.herald.ErrorCode;
 import io.herald.HeraldException;
-import io.herald.internal.Json;
+import io.herald.Json;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

@@ -6,7 +6,7 @@ import io.herald.ErrorCode;
 import io.herald.MessageFrame;
 import io.herald.Publication;
 import io.herald.StreamPosition;
-import io.herald.internal.Json;
+import io.herald.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.StreamPosition;
-import io.herald.internal.Json;
+import io.herald.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;

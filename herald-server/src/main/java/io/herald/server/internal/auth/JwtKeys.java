@@ -1,7 +1,6 @@
 package io.herald.server.internal.auth;
 
-import io.herald.server.AuthConfig;
-import io.herald.server.AuthConfig.JwtAlgorithm;
+import io.herald.server.JwtAlgorithm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Turns the {@code auth.jwt.*} settings into the one key tokens are verified with, and its pinned
- * algorithm, for {@link AuthConfig}. Messages name the config keys, never a secret. Stateless.
+ * algorithm, for {@code AuthConfig}. Messages name the config keys, never a secret. Stateless.
  */
 public final class JwtKeys {
 
@@ -74,8 +73,8 @@ public final class JwtKeys {
 
     private static Key hmacKey(String secret) {
         byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length < AuthConfig.MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException("auth.jwt.secret must be at least " + AuthConfig.MIN_SECRET_BYTES
+        if (bytes.length < JwtAlgorithm.MIN_HS256_SECRET_BYTES) {
+            throw new IllegalArgumentException("auth.jwt.secret must be at least " + JwtAlgorithm.MIN_HS256_SECRET_BYTES
                     + " bytes, was " + bytes.length + "; generate one with: openssl rand -hex 32");
         }
         return new SecretKeySpec(bytes, "HmacSHA256");

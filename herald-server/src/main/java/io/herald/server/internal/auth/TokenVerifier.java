@@ -14,7 +14,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.herald.HeraldClock;
 import io.herald.server.AuthConfig;
-import io.herald.server.AuthConfig.JwtAlgorithm;
+import io.herald.server.JwtAlgorithm;
 import java.security.Key;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;

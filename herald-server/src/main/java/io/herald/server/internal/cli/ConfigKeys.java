@@ -2,7 +2,7 @@ package io.herald.server.internal.cli;
 
 import io.herald.NamespaceOptions;
 import io.herald.server.AuthConfig;
-import io.herald.server.AuthConfig.JwtAlgorithm;
+import io.herald.server.JwtAlgorithm;
 import io.herald.server.ServerConfig;
 import java.nio.file.Path;
 import java.util.Collection;

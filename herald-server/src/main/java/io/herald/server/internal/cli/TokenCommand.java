@@ -2,7 +2,7 @@ package io.herald.server.internal.cli;
 
 import io.herald.HeraldClock;
 import io.herald.server.AuthConfig;
-import io.herald.server.AuthConfig.JwtAlgorithm;
+import io.herald.server.JwtAlgorithm;
 import io.herald.server.internal.auth.TokenMinter;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.herald.HeraldConfig;
 import io.herald.NamespaceOptions;
 import io.herald.server.AuthConfig;
-import io.herald.server.AuthConfig.JwtAlgorithm;
+import io.herald.server.JwtAlgorithm;
 import io.herald.server.ServerConfig;
 import io.herald.server.internal.auth.TestKeys;
 import java.io.IOException;

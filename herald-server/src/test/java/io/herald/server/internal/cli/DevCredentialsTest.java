@@ -8,7 +8,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.HeraldClock;
-import io.herald.internal.Json;
+import io.herald.Json;
+import io.herald.server.JwtAlgorithm;
 import io.herald.server.AuthConfig;
 import io.herald.server.LogCapture;
 import io.herald.server.internal.auth.TestKeys;
@@ -77,7 +78,7 @@ class DevCredentialsTest {
         assertThat(credentials.adminKey()).hasSize(64).matches("[0-9a-f]+").isNotEqualTo(credentials.secret());
         assertThat(written).contains(credentials.secret(), credentials.adminKey());
         assertThat(first.auth.adminApiKeys()).containsExactly(credentials.adminKey());
-        assertThat(first.auth.jwtAlgorithm()).contains(AuthConfig.JwtAlgorithm.HS256);
+        assertThat(first.auth.jwtAlgorithm()).contains(JwtAlgorithm.HS256);
         assertThat(first.logged).anyMatch(m -> m.startsWith("no authentication configured: created the development credentials in " + file));
         assertThat(first.run.out).doesNotContain(credentials.secret());
 

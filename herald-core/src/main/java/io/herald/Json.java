@@ -1,4 +1,4 @@
-package io.herald.internal;
+package io.herald;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,7 +11,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
 
-/** The one JSON codec of Herald. Thread-safe. */
+/**
+ * The one JSON codec of Herald, shared by its modules (the core, the server, the clients and
+ * tests): one configured {@link ObjectMapper} and a buffer encoder. Thread-safe.
+ */
 public final class Json {
     /** Shared mapper: rejects trailing garbage after a JSON value. */
     public static final ObjectMapper MAPPER = new ObjectMapper()
