@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 300 lines on purpose: the whole Java API (SPEC §5.4) in one facade, with its builder;
+// each method is a documented delegation to the engine or the hub.
 /**
  * Herald: publish events to channels and have them delivered to every subscribed client. This is
  * the whole Java API (SPEC §5.4); the server is this API plus its transports.

@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+// Over 300 lines on purpose: the pass (slices, its queue, its lag announcements, the flush
+// waiters) is one piece of loop-confined state; split, its invariants would span classes.
 /**
  * One channel's delivery on one event loop: a {@link DeliveryShaper} shared by every subscriber
  * of the channel whose connection this loop owns. Each frame the shaper emits is encoded once and

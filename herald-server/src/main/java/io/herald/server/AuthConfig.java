@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
+// Over 300 lines on purpose: an immutable config with its builder, each setting's accessor,
+// setter and validation side by side (STYLE: config is immutable, validated at build time).
 /**
  * Who may connect, subscribe, publish and call the admin API (SPEC §8). Immutable; build with
  * {@link #newBuilder()} or {@link #toBuilder()}. {@link #DEFAULTS} is safe: no anonymous access, no

@@ -3,6 +3,8 @@ package io.herald.server;
 import io.herald.Preset;
 import java.time.Duration;
 
+// Over 300 lines on purpose: an immutable config with its builder, each setting's accessor,
+// setter and validation side by side (STYLE: config is immutable, validated at build time).
 /**
  * Settings of the Netty server: where it listens, heartbeats, limits, compression, shutdown and
  * authentication ({@link #auth()}).

@@ -99,6 +99,7 @@ final class ConfigKeys {
             Option.scalar("history.size", Units::integer, NamespaceOptions.Builder::historySize),
             Option.scalar("history.ttl", Units::duration, NamespaceOptions.Builder::historyTtl),
             Option.scalar("retained", Units::bool, NamespaceOptions.Builder::retained),
+            Option.scalar("retainedMaxKeys", Units::integer, NamespaceOptions.Builder::retainedMaxKeys),
             Option.scalar("outboundBuffer", Units::size, NamespaceOptions.Builder::outboundBufferBytes)));
 
     /** Every path allowed outside {@code namespaces} and {@code log.levels}. */
