@@ -2,6 +2,7 @@ package io.herald;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The core's side of one connected client: its subscriptions and outbound delivery. Created by
@@ -16,7 +17,30 @@ public interface ClientSession {
      * @param events the event names to receive, or empty for all
      * @throws HeraldException {@code bad_request} for an invalid channel name
      */
-    StreamPosition subscribe(String channel, Optional<Set<String>> events);
+    default StreamPosition subscribe(String channel, Optional<Set<String>> events) {
+        return subscribe(channel, events, Optional.empty()).join().position();
+    }
+
+    /**
+     * Subscribes to {@code channel}, recovering what the client missed since {@code since}
+     * (SPEC §6): when the position is in the channel's current epoch and its history still holds
+     * every message after it, those messages come first, in order, then the live ones, with no
+     * gap and nothing twice ({@code recovered}). Otherwise the subscription starts at the
+     * channel's current position ({@code recovered} false) and the client learns it from the
+     * answer. The future completes on the session's executor, before any recovered message is
+     * sent (at once when there is nothing to recover).
+     *
+     * @param since the last position the client saw, or empty for a plain subscription
+     * @throws HeraldException {@code bad_request} for an invalid channel name
+     */
+    CompletableFuture<Subscribed> subscribe(String channel, Optional<Set<String>> events, Optional<StreamPosition> since);
+
+    /**
+     * The answer to a subscribe: the channel's position when the subscription began (live messages
+     * follow it) and whether the client's position was recovered.
+     */
+    record Subscribed(StreamPosition position, boolean recovered) {
+    }
 
     /** Ends the subscription; returns whether there was one. */
     boolean unsubscribe(String channel);

@@ -4,6 +4,7 @@ import io.herald.ClientSession;
 import io.herald.CloseCodes;
 import io.herald.NamespaceOptions;
 import io.herald.Outlet;
+import io.herald.Publication;
 import io.herald.StreamPosition;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,6 +146,9 @@ final class LocalSession implements ClientSession {
 
     /** Sends the backlog while the socket takes it: a {@code lag} frame first if anything was dropped. */
     private void drain(Subscription sub, int maxSize) {
+        if (sub.replaying) {
+            return; // the history goes first: see replay
+        }
         Backlog backlog = sub.backlog;
         while (outlet.isWritable()) {
             long skipped = backlog.takeSkipped();
@@ -200,7 +205,8 @@ final class LocalSession implements ClientSession {
     }
 
     @Override
-    public StreamPosition subscribe(String channel, Optional<Set<String>> events) {
+    public CompletableFuture<Subscribed> subscribe(String channel, Optional<Set<String>> events,
+            Optional<StreamPosition> since) {
         if (closed) {
             throw new IllegalStateException("session is closed");
         }
@@ -216,7 +222,74 @@ final class LocalSession implements ClientSession {
         Subscription[] next = Arrays.copyOf(old, old.length + 1);
         next[old.length] = sub;
         subscriptions = next;
-        return position;
+        if (since.isEmpty()) {
+            return CompletableFuture.completedFuture(new Subscribed(position, false));
+        }
+        StreamPosition from = since.get();
+        if (!from.epoch().equals(position.epoch()) || from.offset() > position.offset()) {
+            return CompletableFuture.completedFuture(new Subscribed(position, false)); // another epoch, or the future
+        }
+        if (from.offset() == position.offset()) {
+            return CompletableFuture.completedFuture(new Subscribed(position, true)); // nothing missed
+        }
+        return replay(sub, from, position);
+    }
+
+    /**
+     * Recovers what {@code sub} missed between {@code from} and {@code position} from the channel's
+     * history (SPEC §6). Until the history arrives, live messages (after {@code position}) wait in
+     * the subscription's backlog; the history goes in front of them, so the client sees every
+     * offset once, in order, with no gap at the seam. The replay goes through the backlog, so a
+     * long catch-up is compact: keyed values coalesce, and past the outbound bound the oldest plain
+     * messages are dropped and reported in a {@code lag} frame, as for any slow consumer. The
+     * future completes on the loop, before anything of the replay is sent.
+     */
+    private CompletableFuture<Subscribed> replay(Subscription sub, StreamPosition from, StreamPosition position) {
+        NamespaceOptions options = hub.options(sub.channel);
+        sub.backlog = new Backlog(options.outboundBufferBytes());
+        sub.replaying = true;
+        CompletableFuture<Subscribed> done = new CompletableFuture<>();
+        int missed = (int) Math.min(Integer.MAX_VALUE, position.offset() - from.offset());
+        hub.history(sub.channel, from, missed).whenComplete((history, err) -> executor().execute(() -> {
+            boolean recovered = err == null && history.covered() && history.epoch().equals(position.epoch());
+            if (err != null) {
+                log.warn("connection {}: history of {} could not be read; subscribing without recovery: {}",
+                        outlet.id(), sub.channel, err.toString());
+            }
+            finishReplay(sub, from, position, recovered ? history.publications() : List.of(), options);
+            done.complete(new Subscribed(position, recovered));
+            if (!closed && sub.backlog != null && outlet.isWritable()) {
+                drain(sub, options.batchMaxSize());
+            }
+        }));
+        return done;
+    }
+
+    /** Puts the missed publications in front of what arrived live meanwhile. */
+    private void finishReplay(Subscription sub, StreamPosition from, StreamPosition position, List<Publication> missed,
+            NamespaceOptions options) {
+        sub.replaying = false;
+        if (closed || find(sub.channel) != sub) {
+            return; // unsubscribed meanwhile
+        }
+        Backlog live = sub.backlog;
+        Backlog replay = new Backlog(options.outboundBufferBytes());
+        boolean coalesce = options.throttleRate() > 0;
+        for (Publication p : missed) {
+            if (p.offset() > from.offset() && p.offset() <= position.offset()
+                    && (sub.events == null || sub.events.contains(p.event()))) {
+                replay.add(Encoded.of(p), coalesce);
+            }
+        }
+        long skipped = live.takeSkipped();
+        for (Encoded m : live.poll(Integer.MAX_VALUE)) {
+            if (!replay.add(m, coalesce)) {
+                slowConsumer(sub);
+                return;
+            }
+        }
+        replay.addSkipped(skipped);
+        sub.backlog = replay.isEmpty() && skipped == 0 ? null : replay;
     }
 
     @Override

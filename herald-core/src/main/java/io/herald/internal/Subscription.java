@@ -17,6 +17,11 @@ final class Subscription {
     volatile long since;
     /** Messages waiting while the client's socket is not writable; {@code null} while in step. Loop-confined. */
     Backlog backlog;
+    /**
+     * Recovering: history is being read, and what arrives live meanwhile waits in the backlog
+     * behind it. Loop-confined.
+     */
+    boolean replaying;
 
     Subscription(String channel, LocalSession session, Set<String> events) {
         this.channel = channel;

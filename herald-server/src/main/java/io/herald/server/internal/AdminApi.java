@@ -4,6 +4,8 @@ import io.herald.ChannelInfo;
 import io.herald.ChannelNames;
 import io.herald.CloseCodes;
 import io.herald.HeraldException;
+import io.herald.StreamPosition;
+import io.herald.Publication;
 import io.herald.server.ConnectionStats;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -62,6 +64,60 @@ final class AdminApi {
         ChannelInfo c = server.herald().channel(channel)
                 .orElseThrow(() -> HeraldException.notFound("no channel '" + channel + "' on this node"));
         HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, channelJson(c, true));
+    }
+
+    /**
+     * {@code GET /api/channels/{channel}/history[?since=&limit=]} (SPEC §6): the messages the
+     * channel still holds after {@code since} (an offset in the current epoch, or
+     * {@code epoch:offset}; none: from the oldest held), oldest first, {@code limit} at a time (100 by
+     * default, at most 1,000), with the epoch, whether {@code since} is still covered, and the
+     * {@code since} of the next page. Answered on the connection's loop.
+     */
+    void history(ChannelHandlerContext ctx, boolean keepAlive, String channel, QueryStringDecoder query) {
+        int limit = intParam(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+        ChannelInfo c = server.herald().channel(channel)
+                .orElseThrow(() -> HeraldException.notFound("no channel '" + channel + "' on this node"));
+        String sinceText = param(query, "since");
+        StreamPosition since;
+        if (sinceText == null) {
+            since = StreamPosition.NONE;
+        } else if (sinceText.indexOf(':') < 0) {
+            try {
+                since = new StreamPosition(c.position().epoch(), Long.parseLong(sinceText));
+            } catch (NumberFormatException e) {
+                throw HeraldException.badRequest("'since' must be an offset or epoch:offset, e.g. since=42");
+            }
+            if (since.offset() < 0) {
+                throw HeraldException.badRequest("'since' must not be negative");
+            }
+        } else {
+            since = ClientCommands.since(sinceText);
+        }
+        server.herald().history(channel, since, limit).whenCompleteAsync((h, err) -> {
+            if (err != null) {
+                HttpResponses.error(ctx, keepAlive, HeraldException.from(err));
+                return;
+            }
+            List<Map<String, Object>> messages = new ArrayList<>(h.publications().size());
+            for (Publication p : h.publications()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("event", p.event());
+                m.put("offset", p.offset());
+                m.put("ts", p.ts());
+                p.message().key().ifPresent(k -> m.put("key", k));
+                m.put("data", p.message().data());
+                messages.add(m);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("channel", channel);
+            body.put("epoch", h.epoch());
+            body.put("offset", h.position().offset());
+            body.put("covered", h.covered());
+            body.put("messages", messages);
+            long last = messages.isEmpty() ? -1 : h.publications().get(messages.size() - 1).offset();
+            body.put("next", messages.size() == limit && last < h.position().offset() ? h.epoch() + ":" + last : null);
+            HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
+        }, ctx.executor());
     }
 
     /**

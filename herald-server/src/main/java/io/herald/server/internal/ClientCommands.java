@@ -34,6 +34,28 @@ final class ClientCommands {
     }
 
     /** {@code since}: {@code {epoch, offset}}, or absent. */
+    /**
+     * A position in a URL: {@code epoch:offset} (the {@code since} of {@code /ws/{channel}} and of
+     * the history API).
+     *
+     * @throws HeraldException {@code bad_request} when it is not one
+     */
+    static StreamPosition since(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            throw HeraldException.badRequest("'since' must be epoch:offset, e.g. since=1x2y3z:42");
+        }
+        try {
+            long offset = Long.parseLong(text.substring(colon + 1));
+            if (offset < 0) {
+                throw new NumberFormatException();
+            }
+            return new StreamPosition(text.substring(0, colon), offset);
+        } catch (NumberFormatException e) {
+            throw HeraldException.badRequest("'since' must be epoch:offset with a non-negative offset, e.g. since=1x2y3z:42");
+        }
+    }
+
     static StreamPosition since(JsonNode root) {
         JsonNode since = root.get("since");
         if (since == null || since.isNull()) {

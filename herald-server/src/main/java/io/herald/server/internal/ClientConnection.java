@@ -131,10 +131,12 @@ abstract class ClientConnection implements Connection, Outlet {
     }
 
     /**
-     * Subscribes to {@code channel} if the permissions and {@code limits.maxSubscriptions} allow it;
-     * returns the position the client receives messages after.
+     * Subscribes to {@code channel} if the permissions and {@code limits.maxSubscriptions} allow it,
+     * recovering from {@code since} where the history allows (see {@link ClientSession#subscribe}).
+     * The future completes on the loop.
      */
-    final StreamPosition subscribe(String channel, Optional<Set<String>> events) {
+    final CompletableFuture<ClientSession.Subscribed> subscribe(String channel, Optional<Set<String>> events,
+            Optional<StreamPosition> since) {
         auth.required().checkSubscribe(ChannelNames.validate(channel));
         Set<String> current = session.channels();
         int max = server.config().maxSubscriptions();
@@ -142,7 +144,7 @@ abstract class ClientConnection implements Connection, Outlet {
             throw HeraldException.rateLimited("too many subscriptions: at most " + max
                     + " channels per connection (limits.maxSubscriptions)");
         }
-        return session.subscribe(channel, events);
+        return session.subscribe(channel, events, since);
     }
 
     final void unsubscribe(String channel) {

@@ -2,6 +2,7 @@ package io.herald.server.internal;
 
 import io.herald.ChannelNames;
 import io.herald.HeraldException;
+import io.herald.StreamPosition;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** {@code /api/channels/{channel}/history}: a channel's history (a channel named {@code x/history} is read as x's). */
+    private static final String HISTORY = "/history";
+
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
     private final ServerContext server;
@@ -118,7 +122,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 requireMethod(method, HttpMethod.GET);
             }
             authorize(req, Role.ADMIN);
-            if (method.equals(HttpMethod.DELETE)) {
+            if (method.equals(HttpMethod.GET) && channel.endsWith(HISTORY) && channel.length() > HISTORY.length()) {
+                admin.history(ctx, keepAlive, ChannelNames.validate(channel.substring(0, channel.length() - HISTORY.length())),
+                        query);
+            } else if (method.equals(HttpMethod.DELETE)) {
                 admin.deleteChannel(ctx, keepAlive, channel);
             } else {
                 admin.channel(ctx, keepAlive, ChannelNames.validate(channel));
@@ -193,13 +200,20 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.error(ctx, false, HeraldException.unavailable("the server is shutting down"));
             return;
         }
+        StreamPosition since = null;
+        if (query.parameters().containsKey("since")) {
+            if (initialChannel == null) {
+                throw HeraldException.badRequest("'since' goes with a channel: /ws/{channel}?since=epoch:offset");
+            }
+            since = ClientCommands.since(query.parameters().get("since").get(0));
+        }
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(url, null,
                 WebSocketPipeline.deflateOffered(req) ? decoderConfig : plainDecoderConfig);
         ConnectionInfo info = new ConnectionInfo(idPrefix + Long.toString(ids.incrementAndGet(), 36),
                 server.clock().epochMillis(), remote(ctx), req.headers().get(HttpHeaderNames.USER_AGENT, ""));
         WebSocketHandler session = new WebSocketHandler(server,
-                new WebSocketConnection(server, ctx.channel(), info, initialChannel, token));
+                new WebSocketConnection(server, ctx.channel(), info, initialChannel, since, token));
         ChannelPipeline p = ctx.pipeline();
         WebSocketPipeline.install(p, ctx.name(), server.config(), session);
         if (p.get(RequestDeadline.NAME) != null) {

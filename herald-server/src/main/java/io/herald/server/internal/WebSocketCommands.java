@@ -88,20 +88,26 @@ final class WebSocketCommands {
         }
     }
 
-    /** The channel of {@code /ws/{channel}}, subscribed once the connection is authenticated. */
-    void subscribeAtOpen(String channel) {
+    /**
+     * The channel of {@code /ws/{channel}}, subscribed once the connection is authenticated, from
+     * the URL's {@code since} position if it has one.
+     */
+    void subscribeAtOpen(String channel, StreamPosition since) {
         try {
-            subscribe(null, channel, Optional.empty(), null);
+            subscribe(null, channel, Optional.empty(), since);
         } catch (HeraldException e) {
             reject(null, e);
         }
     }
 
     private void subscribe(JsonNode id, String channel, Optional<Set<String>> events, StreamPosition since) {
-        StreamPosition position = connection.subscribe(channel, events);
-        // Without history (a later step), recovery succeeds only when nothing was missed.
-        boolean recovered = since != null && since.epoch().equals(position.epoch()) && since.offset() == position.offset();
-        connection.reply(ServerFrames.subscribed(connection.alloc(), id, channel, position, recovered));
+        connection.subscribe(channel, events, Optional.ofNullable(since)).whenComplete((s, err) -> {
+            if (err != null) {
+                reject(id, HeraldException.from(err));
+            } else {
+                connection.reply(ServerFrames.subscribed(connection.alloc(), id, channel, s.position(), s.recovered()));
+            }
+        });
     }
 
     private void publish(JsonNode id, JsonNode root) {

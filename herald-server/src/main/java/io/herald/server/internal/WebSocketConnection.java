@@ -3,6 +3,7 @@ package io.herald.server.internal;
 import io.herald.CloseCodes;
 import io.herald.HeraldException;
 import io.herald.MessageFrame;
+import io.herald.StreamPosition;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,6 +32,8 @@ final class WebSocketConnection extends ClientConnection {
     private final String upgradeToken;
     /** The channel of {@code /ws/{channel}}, until it is subscribed. */
     private String initialChannel;
+    /** The position of {@code /ws/{channel}?since=epoch:offset} to recover from, or null. */
+    private final StreamPosition initialSince;
     /**
      * The frame encoder's context, for fan-out frames already framed for the wire: writing there
      * skips the handlers behind it, none of which touches outbound bytes. Null when permessage-deflate
@@ -39,9 +42,10 @@ final class WebSocketConnection extends ClientConnection {
     private ChannelHandlerContext wireContext;
 
     WebSocketConnection(ServerContext server, Channel channel, ConnectionInfo info, String initialChannel,
-            String upgradeToken) {
+            StreamPosition initialSince, String upgradeToken) {
         super(server, channel, info);
         this.initialChannel = initialChannel;
+        this.initialSince = initialSince;
         this.upgradeToken = upgradeToken;
     }
 
@@ -69,7 +73,7 @@ final class WebSocketConnection extends ClientConnection {
         if (initialChannel != null) {
             String ch = initialChannel;
             initialChannel = null;
-            commands.subscribeAtOpen(ch);
+            commands.subscribeAtOpen(ch, initialSince);
         }
     }
 

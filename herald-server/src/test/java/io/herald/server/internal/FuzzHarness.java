@@ -38,7 +38,7 @@ public final class FuzzHarness {
         channel.pipeline().addLast(DECODER, decoder);
         ConnectionInfo info = new ConnectionInfo(connectionId, server.clock().epochMillis(), "192.0.2.1", "fuzz");
         WebSocketHandler session = new WebSocketHandler(server,
-                new WebSocketConnection(server, channel, info, initialChannel, upgradeToken));
+                new WebSocketConnection(server, channel, info, initialChannel, null, upgradeToken));
         WebSocketPipeline.install(channel.pipeline(), DECODER, server.config(), session);
         session.opened();
         return new Opened(channel, decoder, info);
