@@ -1,5 +1,6 @@
 package io.herald;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -37,9 +38,18 @@ public interface ClientSession {
 
     /**
      * The answer to a subscribe: the channel's position when the subscription began (live messages
-     * follow it) and whether the client's position was recovered.
+     * follow it), whether the client's position was recovered, and, for a channel whose namespace
+     * retains state and a client that did not recover, that state as of the position: the latest
+     * message of each key, oldest first (SPEC §6).
      */
-    record Subscribed(StreamPosition position, boolean recovered) {
+    record Subscribed(StreamPosition position, boolean recovered, List<Publication> state) {
+        public Subscribed {
+            state = List.copyOf(state);
+        }
+
+        public Subscribed(StreamPosition position, boolean recovered) {
+            this(position, recovered, List.of());
+        }
     }
 
     /** Ends the subscription; returns whether there was one. */

@@ -127,6 +127,11 @@ public final class Hub implements Engine.PublicationSink {
         return subs != null ? subs.channel : channel;
     }
 
+    /** The channel's retained state (SPEC §6), for a subscriber that starts afresh. */
+    CompletableFuture<java.util.List<io.herald.Publication>> retained(String channel) {
+        return engine.retained(channel);
+    }
+
     /** The channel's history after {@code since} (SPEC §6), for a subscriber that recovers. */
     CompletableFuture<io.herald.History> history(String channel, StreamPosition since, int limit) {
         return engine.history(channel, since, limit);

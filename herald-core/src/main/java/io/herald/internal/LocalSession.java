@@ -222,17 +222,52 @@ final class LocalSession implements ClientSession {
         Subscription[] next = Arrays.copyOf(old, old.length + 1);
         next[old.length] = sub;
         subscriptions = next;
-        if (since.isEmpty()) {
-            return CompletableFuture.completedFuture(new Subscribed(position, false));
-        }
-        StreamPosition from = since.get();
-        if (!from.epoch().equals(position.epoch()) || from.offset() > position.offset()) {
-            return CompletableFuture.completedFuture(new Subscribed(position, false)); // another epoch, or the future
-        }
-        if (from.offset() == position.offset()) {
+        boolean retained = hub.options(sub.channel).retained();
+        StreamPosition from = since.orElse(null);
+        boolean recoverable = from != null && from.epoch().equals(position.epoch()) && from.offset() <= position.offset();
+        if (recoverable && from.offset() == position.offset()) {
             return CompletableFuture.completedFuture(new Subscribed(position, true)); // nothing missed
         }
-        return replay(sub, from, position);
+        if (recoverable) {
+            return replay(sub, from, position);
+        }
+        if (retained) {
+            return withState(sub, position);
+        }
+        return CompletableFuture.completedFuture(new Subscribed(position, false));
+    }
+
+    /**
+     * A client that starts afresh on a channel that retains state gets that state first, as of its
+     * position: until the engine answers, live messages wait in the backlog (as in {@link #replay}).
+     */
+    private CompletableFuture<Subscribed> withState(Subscription sub, StreamPosition position) {
+        NamespaceOptions options = hub.options(sub.channel);
+        sub.backlog = new Backlog(options.outboundBufferBytes());
+        sub.replaying = true;
+        CompletableFuture<Subscribed> done = new CompletableFuture<>();
+        hub.retained(sub.channel).whenComplete((state, err) -> executor().execute(() -> {
+            if (err != null) {
+                log.warn("connection {}: retained state of {} could not be read: {}", outlet.id(), sub.channel, err.toString());
+            }
+            finishReplay(sub, position, position, List.of(), options);
+            done.complete(new Subscribed(position, false, err == null ? stateAt(state, position, sub) : List.of()));
+            if (!closed && sub.backlog != null && outlet.isWritable()) {
+                drain(sub, options.batchMaxSize());
+            }
+        }));
+        return done;
+    }
+
+    /** The retained values as of {@code position} that the subscription's event filter lets through. */
+    private static List<Publication> stateAt(List<Publication> state, StreamPosition position, Subscription sub) {
+        List<Publication> out = new java.util.ArrayList<>(state.size());
+        for (Publication p : state) {
+            if (p.offset() <= position.offset() && (sub.events == null || sub.events.contains(p.event()))) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /**
@@ -257,6 +292,21 @@ final class LocalSession implements ClientSession {
                         outlet.id(), sub.channel, err.toString());
             }
             finishReplay(sub, from, position, recovered ? history.publications() : List.of(), options);
+            if (!recovered && options.retained()) {
+                // the client could not recover: it starts afresh, from the retained state
+                sub.replaying = true; // hold the live messages until the state is out
+                if (sub.backlog == null) {
+                    sub.backlog = new Backlog(options.outboundBufferBytes());
+                }
+                hub.retained(sub.channel).whenComplete((state, e) -> executor().execute(() -> {
+                    sub.replaying = false;
+                    done.complete(new Subscribed(position, false, e == null ? stateAt(state, position, sub) : List.of()));
+                    if (!closed && sub.backlog != null && outlet.isWritable()) {
+                        drain(sub, options.batchMaxSize());
+                    }
+                }));
+                return;
+            }
             done.complete(new Subscribed(position, recovered));
             if (!closed && sub.backlog != null && outlet.isWritable()) {
                 drain(sub, options.batchMaxSize());

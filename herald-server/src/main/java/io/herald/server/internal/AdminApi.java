@@ -63,7 +63,52 @@ final class AdminApi {
     void channel(ChannelHandlerContext ctx, boolean keepAlive, String channel) {
         ChannelInfo c = server.herald().channel(channel)
                 .orElseThrow(() -> HeraldException.notFound("no channel '" + channel + "' on this node"));
-        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, channelJson(c, true));
+        Map<String, Object> body = channelJson(c, true);
+        if (!server.herald().config().optionsFor(channel).retained()) {
+            HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
+            return;
+        }
+        server.herald().retained(channel).whenCompleteAsync((state, err) -> {
+            if (err != null) {
+                HttpResponses.error(ctx, keepAlive, HeraldException.from(err));
+                return;
+            }
+            List<Map<String, Object>> values = new ArrayList<>(state.size());
+            state.forEach(p -> values.add(publicationJson(p)));
+            body.put("state", values);
+            HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
+        }, ctx.executor());
+    }
+
+    /**
+     * {@code DELETE /api/channels/{channel}/state?key=}: removes a key from the channel's retained
+     * state (SPEC §6), so later subscribers no longer get it. 404 when the key is not retained.
+     */
+    void removeState(ChannelHandlerContext ctx, boolean keepAlive, String channel, QueryStringDecoder query) {
+        String key = param(query, "key");
+        if (key == null || key.isEmpty()) {
+            throw HeraldException.badRequest("'key' is required: DELETE /api/channels/{channel}/state?key=…");
+        }
+        server.herald().removeRetained(channel, key).whenCompleteAsync((removed, err) -> {
+            if (err != null) {
+                HttpResponses.error(ctx, keepAlive, HeraldException.from(err));
+            } else if (!removed) {
+                HttpResponses.error(ctx, keepAlive, HeraldException.notFound("channel '" + channel + "' retains no key '" + key + "'"));
+            } else {
+                HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, Map.of("channel", channel, "removed", key));
+            }
+        }, ctx.executor());
+    }
+
+    /** A publication as the API shows it: {@code {"event","offset","ts","key"?,"data"}}. */
+    private static Map<String, Object> publicationJson(Publication p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", p.event());
+        m.put("offset", p.offset());
+        m.put("ts", p.ts());
+        p.message().key().ifPresent(k -> m.put("key", k));
+        m.put("data", p.message().data());
+        return m;
     }
 
     /**
@@ -100,13 +145,7 @@ final class AdminApi {
             }
             List<Map<String, Object>> messages = new ArrayList<>(h.publications().size());
             for (Publication p : h.publications()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("event", p.event());
-                m.put("offset", p.offset());
-                m.put("ts", p.ts());
-                p.message().key().ifPresent(k -> m.put("key", k));
-                m.put("data", p.message().data());
-                messages.add(m);
+                messages.add(publicationJson(p));
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("channel", channel);

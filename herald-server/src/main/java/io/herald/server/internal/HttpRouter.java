@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** {@code /api/channels/{channel}/history}: a channel's history (a channel named {@code x/history} is read as x's). */
     private static final String HISTORY = "/history";
+    /** {@code DELETE /api/channels/{channel}/state?key=}: removes a key of the retained state. */
+    private static final String STATE = "/state";
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
@@ -116,6 +118,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             requireMethod(method, HttpMethod.GET);
             authorize(req, Role.ADMIN);
             admin.listChannels(ctx, keepAlive, query);
+        } else if (path.startsWith("/api/channels/") && path.endsWith(STATE) && path.length() > 14 + STATE.length()
+                && method.equals(HttpMethod.DELETE)) {
+            // a publisher removes a key of a channel's retained state
+            authorize(req, Role.PUBLISH);
+            admin.removeState(ctx, keepAlive, ChannelNames.validate(path.substring(14, path.length() - STATE.length())), query);
         } else if (path.startsWith("/api/channels/") && path.length() > 14) {
             String channel = path.substring(14);
             if (!method.equals(HttpMethod.DELETE)) {

@@ -3,9 +3,9 @@ package io.herald.server.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.ErrorCode;
+import io.herald.ClientSession;
 import io.herald.MessageFrame;
 import io.herald.Publication;
-import io.herald.StreamPosition;
 import io.herald.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -62,14 +62,34 @@ final class ServerFrames {
         });
     }
 
-    static ByteBuf subscribed(ByteBufAllocator alloc, JsonNode id, String channel, StreamPosition position,
-            boolean recovered) {
+    /**
+     * {@code {"type":"subscribed","channel","epoch","offset","recovered","state"?:[…]}}: where the
+     * subscription starts, whether the client's position was recovered, and the channel's retained
+     * state (the latest message of each key) when it has some to give.
+     */
+    static ByteBuf subscribed(ByteBufAllocator alloc, JsonNode id, String channel, ClientSession.Subscribed s) {
         return Json.encode(alloc, 128, g -> {
             start(g, "subscribed", id);
             g.writeStringField("channel", channel);
-            g.writeStringField("epoch", position.epoch());
-            g.writeNumberField("offset", position.offset());
-            g.writeBooleanField("recovered", recovered);
+            g.writeStringField("epoch", s.position().epoch());
+            g.writeNumberField("offset", s.position().offset());
+            g.writeBooleanField("recovered", s.recovered());
+            if (!s.state().isEmpty()) {
+                g.writeArrayFieldStart("state");
+                for (Publication p : s.state()) {
+                    g.writeStartObject();
+                    g.writeStringField("event", p.event());
+                    g.writeNumberField("offset", p.offset());
+                    g.writeNumberField("ts", p.ts());
+                    if (p.message().key().isPresent()) {
+                        g.writeStringField("key", p.message().key().get());
+                    }
+                    g.writeFieldName("data");
+                    g.writeTree(p.message().data());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
         });
     }

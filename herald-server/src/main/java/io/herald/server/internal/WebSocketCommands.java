@@ -105,7 +105,7 @@ final class WebSocketCommands {
             if (err != null) {
                 reject(id, HeraldException.from(err));
             } else {
-                connection.reply(ServerFrames.subscribed(connection.alloc(), id, channel, s.position(), s.recovered()));
+                connection.reply(ServerFrames.subscribed(connection.alloc(), id, channel, s));
             }
         });
     }
