@@ -284,8 +284,13 @@ final class DiskStore implements StreamStore {
     private HeraldException failed(RuntimeException e) {
         synchronized (this) {
             if (failure == null) {
+                Throwable root = e;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                String reason = root == e ? e.getMessage() : root.getMessage() + "; " + e.getMessage();
                 failure = HeraldException.engineUnavailable("cannot write history to " + directory.resolve(FILE_NAME)
-                        + " (" + e.getMessage() + "); publishes fail until the disk is writable and Herald restarts");
+                        + " (" + reason + "); publishes fail until the disk is writable and Herald restarts");
                 log.error("{}", failure.getMessage());
             }
             return failure;
