@@ -23,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * publications. A publication in both is held once.
  */
 final class ChannelStream {
-    final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    final String epoch;
     volatile long offset;
     /** Epoch millis of completion, or 0 while active. */
     long completedAt;
@@ -36,8 +36,29 @@ final class ChannelStream {
     /** The latest publication per key, least recently updated first; {@code null} until the first. */
     private LinkedHashMap<String, Publication> retained;
 
+    /** A new stream: a new epoch, offset 0. */
     ChannelStream(long createdAt) {
-        this.lastActive = createdAt;
+        this(Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36), createdAt);
+    }
+
+    private ChannelStream(String epoch, long lastActive) {
+        this.epoch = epoch;
+        this.lastActive = lastActive;
+    }
+
+    /** A stream as a {@link StreamStore} kept it: same epoch, offset, history and retained state. */
+    static ChannelStream restored(StreamStore.Stored s) {
+        ChannelStream stream = new ChannelStream(s.epoch(), s.lastActive());
+        stream.offset = s.offset();
+        stream.completedAt = s.completedAt();
+        stream.history.addAll(s.history());
+        if (!s.retained().isEmpty()) {
+            stream.retained = new LinkedHashMap<>();
+            for (Publication p : s.retained()) {
+                stream.retained.put(retainedKey(p.message()), p);
+            }
+        }
+        return stream;
     }
 
     StreamPosition position() {
@@ -69,9 +90,9 @@ final class ChannelStream {
         Publication p = new Publication(m, epoch, offset + 1, now);
         if (options.historySize() > 0) {
             history.addLast(p);
-            if (history.size() > options.historySize()) {
-                history.pollFirst();
-            }
+        }
+        while (history.size() > options.historySize()) {
+            history.pollFirst(); // more than one when a restored stream meets a smaller history.size
         }
         evictExpired(now, options.historyTtl());
         if (key != null) {
@@ -82,6 +103,11 @@ final class ChannelStream {
         completedAt = m.finalMessage() ? Math.max(1, now) : 0;
         lastActive = now;
         return p;
+    }
+
+    /** The offset of the oldest publication held, or {@code offset + 1} when none is. Caller holds the lock. */
+    long historyStart() {
+        return history.isEmpty() ? offset + 1 : history.peekFirst().offset();
     }
 
     /** Drops history older than {@code ttl}: the start of history moves, the epoch stays. Caller holds the lock. */

@@ -33,11 +33,31 @@ import java.util.function.Function;
  */
 public final class MemoryEngine implements Engine {
     private final ConcurrentHashMap<String, ChannelStream> channels = new ConcurrentHashMap<>();
+    private final StreamStore store;
     private volatile Context context;
     private volatile boolean closed;
 
+    /** An engine that keeps nothing past its process. */
+    public MemoryEngine() {
+        this(StreamStore.NONE);
+    }
+
+    /** An engine whose streams {@code store} keeps, and which starts from what it holds. */
+    MemoryEngine(StreamStore store) {
+        this.store = store;
+    }
+
+    /** An engine that keeps its streams in {@code directory} ({@link DiskStore}). */
+    public static MemoryEngine onDisk(java.nio.file.Path directory, java.time.Duration flushInterval) {
+        return new MemoryEngine(new DiskStore(directory, flushInterval));
+    }
+
+    /** Opens the store and restores the streams it holds (same epochs and offsets); may block. */
     @Override
     public void start(Context context) {
+        for (StreamStore.Stored s : store.open()) {
+            channels.put(s.channel(), ChannelStream.restored(s));
+        }
         this.context = context;
     }
 
@@ -54,13 +74,20 @@ public final class MemoryEngine implements Engine {
                     continue; // the map holds its successor by now
                 }
                 Publication p;
+                long historyStart = stream.historyStart();
+                long offset = stream.offset;
                 try {
+                    store.check();
                     p = stream.append(message, context.clock().epochMillis(), options);
                 } catch (HeraldException e) {
                     return CompletableFuture.failedFuture(e);
                 }
-                context.sink().deliver(p);
-                return CompletableFuture.completedFuture(p);
+                trimmed(message.channel(), stream, historyStart, offset);
+                CompletableFuture<Publication> stored = store.appended(message.channel(), stream, p,
+                        options.retained() ? ChannelStream.retainedKey(message) : null,
+                        stream.historyStart() <= p.offset());
+                context.sink().deliver(p); // live delivery does not wait for the store
+                return stored;
             }
         }
     }
@@ -105,7 +132,7 @@ public final class MemoryEngine implements Engine {
         History none = new History(StreamPosition.NONE, List.of(), since.epoch().isEmpty());
         long now = context.clock().epochMillis();
         return CompletableFuture.completedFuture(withStream(channel, none, stream -> {
-            stream.evictExpired(now, context.config().optionsFor(channel).historyTtl());
+            evictExpired(channel, stream, now);
             return stream.read(since, limit);
         }));
     }
@@ -117,7 +144,31 @@ public final class MemoryEngine implements Engine {
 
     @Override
     public CompletableFuture<Boolean> removeRetained(String channel, String key) {
-        return CompletableFuture.completedFuture(withStream(channel, false, stream -> stream.removeRetained(key)));
+        return CompletableFuture.completedFuture(withStream(channel, false, stream -> {
+            boolean held = stream.removeRetained(key);
+            if (held) {
+                store.retainedRemoved(channel, key);
+            }
+            return held;
+        }));
+    }
+
+    /** Drops the stream's expired history, here and in the store. Caller holds the stream's lock. */
+    private void evictExpired(String channel, ChannelStream stream, long now) {
+        long historyStart = stream.historyStart();
+        stream.evictExpired(now, context.config().optionsFor(channel).historyTtl());
+        trimmed(channel, stream, historyStart, stream.offset);
+    }
+
+    /**
+     * Tells the store of the history evicted since it held offsets {@code before} to {@code last}
+     * (none when {@code before > last}). Caller holds the stream's lock.
+     */
+    private void trimmed(String channel, ChannelStream stream, long before, long last) {
+        long after = Math.min(stream.historyStart(), last + 1);
+        if (before <= last && after > before) {
+            store.trimmed(channel, before, after);
+        }
     }
 
     /** Applies {@code read} to the channel's current stream under its lock, or answers {@code absent}. */
@@ -159,7 +210,7 @@ public final class MemoryEngine implements Engine {
                     retire(channel, stream);
                     removed++;
                 } else {
-                    stream.evictExpired(now, options.historyTtl());
+                    evictExpired(channel, stream, now);
                 }
             }
         }
@@ -188,6 +239,7 @@ public final class MemoryEngine implements Engine {
      */
     private void retire(String channel, ChannelStream stream) {
         stream.removed = true;
+        store.removed(channel);
         ChannelStream next = newStream(channel);
         synchronized (next) {
             channels.replace(channel, stream, next);
@@ -210,12 +262,14 @@ public final class MemoryEngine implements Engine {
 
     @Override
     public CompletableFuture<Health> health() {
-        return CompletableFuture.completedFuture(new Health("memory", !closed, closed ? "closed" : "ok"));
+        return CompletableFuture.completedFuture(store.health(closed));
     }
 
+    /** Refuses publishes, then writes out and closes the store. */
     @Override
     public void close() {
         closed = true;
+        store.close();
     }
 
     private static HeraldException closedException() {

@@ -79,6 +79,12 @@ final class ConfigKeys {
             Option.orderedList("allowedOrigins", AuthConfig.Builder::allowedOrigins),
             Option.scalar("auth.strictOrigin", Units::bool, AuthConfig.Builder::strictOrigin)));
 
+    /** Where history is kept (global, not per namespace): memory, or a disk store and its flush interval. */
+    static final Map<String, Option<StorageConfig.Builder>> STORAGE = byPath(List.of(
+            Option.scalar("history.store", StorageConfig.Store::of, StorageConfig.Builder::store),
+            Option.scalar("history.dir", t -> Path.of(t.strip()), StorageConfig.Builder::dir),
+            Option.scalar("history.flushInterval", Units::duration, StorageConfig.Builder::flushInterval)));
+
     /**
      * Whether {@code path} says who may connect or publish: {@code auth.jwt.*}, {@code auth.apiKeys.*}
      * or {@code auth.anonymous}. Any of them set means that the operator configured authentication.
@@ -186,6 +192,7 @@ final class ConfigKeys {
         s.add(PRESET);
         s.addAll(SERVER.keySet());
         s.addAll(AUTH.keySet());
+        s.addAll(STORAGE.keySet());
         s.add(LOG_LEVEL);
         NAMESPACE.keySet().forEach(k -> s.add(DEFAULTS + "." + k));
         return Collections.unmodifiableSet(s);

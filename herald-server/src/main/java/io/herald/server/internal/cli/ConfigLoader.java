@@ -8,6 +8,7 @@ import static io.herald.server.internal.cli.ConfigKeys.NAMESPACE;
 import static io.herald.server.internal.cli.ConfigKeys.NAMESPACES;
 import static io.herald.server.internal.cli.ConfigKeys.PRESET;
 import static io.herald.server.internal.cli.ConfigKeys.SERVER;
+import static io.herald.server.internal.cli.ConfigKeys.STORAGE;
 
 import io.herald.HeraldConfig;
 import io.herald.NamespaceOptions;
@@ -148,6 +149,8 @@ public final class ConfigLoader {
                     NamespaceOptions.Builder::build));
         });
         HeraldConfig core = HeraldConfig.newBuilder().defaults(defaultOptions).namespaces(namespaces).build();
+        StorageConfig storage = build(new StorageConfig.Builder(), STORAGE, "", global, Optional.empty(),
+                StorageConfig.Builder::build);
 
         String logLevel = Optional.ofNullable(global.get(LOG_LEVEL)).map(s -> parse(s, Units::logLevel))
                 .orElse(LoadedConfig.DEFAULT_LOG_LEVEL);
@@ -155,7 +158,7 @@ public final class ConfigLoader {
         settings.logLevels().forEach((logger, s) -> logLevels.put(logger, parse(s, Units::logLevel)));
         List<String> authSettings = global.values().stream().filter(s -> ConfigKeys.isCredential(s.path()))
                 .map(s -> s.path() + " " + s.source()).sorted().toList();
-        return new LoadedConfig(serverConfig, core, logLevel, logLevels, file, ignored, authSettings);
+        return new LoadedConfig(serverConfig, core, storage, logLevel, logLevels, file, ignored, authSettings);
     }
 
     /** Applies the settings under {@code prefix} to {@code builder}, then builds, explaining a rejection. */

@@ -13,6 +13,7 @@ import java.util.Optional;
  *
  * @param server           the Netty server's settings
  * @param core             namespace options: defaults and per-namespace overrides
+ * @param storage          where history is kept ({@code history.store}, {@code history.dir}, {@code history.flushInterval})
  * @param logLevel         level of the {@code io.herald} loggers, lower case (default {@code info})
  * @param logLevels        levels of other loggers, by logger (package) name
  * @param configFile       the config file that was read, if any
@@ -22,7 +23,7 @@ import java.util.Optional;
  *                         came from (never its value), e.g. {@code auth.jwt.secret from HERALD_AUTH_JWT_SECRET};
  *                         empty when none is configured
  */
-public record LoadedConfig(ServerConfig server, HeraldConfig core, String logLevel, Map<String, String> logLevels,
+public record LoadedConfig(ServerConfig server, HeraldConfig core, StorageConfig storage, String logLevel, Map<String, String> logLevels,
         Optional<Path> configFile, List<String> ignoredVariables, List<String> authSettings) {
 
     /** The level of the {@code io.herald} loggers when none is configured. */
@@ -41,7 +42,7 @@ public record LoadedConfig(ServerConfig server, HeraldConfig core, String logLev
 
     /** This configuration with {@code auth} in place of the server's authentication settings. */
     public LoadedConfig withAuth(AuthConfig auth) {
-        return new LoadedConfig(server.toBuilder().auth(auth).build(), core, logLevel, logLevels, configFile,
+        return new LoadedConfig(server.toBuilder().auth(auth).build(), core, storage, logLevel, logLevels, configFile,
                 ignoredVariables, authSettings);
     }
 }

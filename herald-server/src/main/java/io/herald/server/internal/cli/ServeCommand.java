@@ -104,7 +104,9 @@ final class ServeCommand implements Callable<Integer> {
         HeraldServer server = HeraldServer.create(config.server());
         Herald herald;
         try {
-            herald = Herald.builder().config(config.core()).transport(server).start();
+            // the engine opens its store here: a damaged or locked data directory fails the start, with what to do
+            herald = Herald.builder().config(config.core()).engine(config.storage().newEngine(workingDirectory))
+                    .transport(server).start();
         } catch (IllegalStateException e) {
             err.println("herald: " + e.getMessage());
             err.flush();
@@ -176,6 +178,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         log.debug("{}", config.server());
         log.debug("{}", config.core());
+        log.info("history store: {}", config.storage().store() == StorageConfig.Store.MEMORY ? "memory"
+                : "disk, " + config.storage().dir() + ", flushed every " + config.storage().flushInterval().toMillis() + " ms");
     }
 
     /** What {@code serve} does while Herald runs. Returns once Herald has been closed. */

@@ -185,6 +185,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void historyIsInMemoryByDefaultAndOnDiskWhenConfigured() {
+        assertThat(new ConfigLoader(Map.of()).load().storage()).isEqualTo(StorageConfig.DEFAULT);
+        assertThat(StorageConfig.DEFAULT.store()).isEqualTo(StorageConfig.Store.MEMORY);
+        LoadedConfig c = new ConfigLoader(Map.of("HERALD_HISTORY_STORE", "Disk", "HERALD_HISTORY_DIR", "/var/lib/herald"))
+                .set("history.flushInterval=250ms").load();
+        assertThat(c.storage()).isEqualTo(new StorageConfig(StorageConfig.Store.DISK, Path.of("/var/lib/herald"),
+                Duration.ofMillis(250)));
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).set("history.store=rocks").load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("history.store")
+                .hasMessageContaining("must be memory or disk");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).set("history.flushInterval=0").load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("history.flushInterval: must be at least 1ms");
+    }
+
+    @Test
     void everyGlobalKeyHasAnEnvironmentVariable() {
         Map<String, String> env = Map.ofEntries(
                 Map.entry("HERALD_IO_THREADS", "3"),

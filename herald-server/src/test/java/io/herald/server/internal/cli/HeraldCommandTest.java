@@ -47,6 +47,18 @@ class HeraldCommandTest {
     }
 
     @Test
+    void aDamagedHistoryStoreFailsTheStartWithWhatToDoAndNoStackTrace() throws IOException {
+        Path data = Files.createDirectories(dir.resolve(".herald/data"));
+        Files.writeString(data.resolve("history.mv.db"), "not a store\n".repeat(500));
+
+        Run run = run(Map.of(), MUST_NOT_START, "serve", "--port", "0", "--set", "history.store=disk");
+
+        assertThat(run.code).isEqualTo(ServeCommand.EXIT_START_FAILED);
+        assertThat(run.err).startsWith("herald: cannot open the history store " + data.resolve("history.mv.db"))
+                .contains("move it away").doesNotContain("\tat ");
+    }
+
+    @Test
     void helpListsTheServeCommand() {
         Run run = run(Map.of(), MUST_NOT_START, "--help");
 

@@ -1,0 +1,219 @@
+package io.herald.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.Engine;
+import io.herald.Engines;
+import io.herald.ErrorCode;
+import io.herald.HeraldConfig;
+import io.herald.HeraldException;
+import io.herald.History;
+import io.herald.ManualClock;
+import io.herald.Message;
+import io.herald.NamespaceOptions;
+import io.herald.Publication;
+import io.herald.StreamPosition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.h2.mvstore.MVStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the disk engine adds to the {@link Engine} contract: its streams outlive it. */
+class DiskEngineTest {
+    static final HeraldConfig CONFIG = HeraldConfig.newBuilder().namespaces(Map.of(
+            "hist", NamespaceOptions.newBuilder().historySize(5).historyTtl(Duration.ofMinutes(1)).build(),
+            "ret", NamespaceOptions.newBuilder().retained(true).retainedMaxKeys(3).historySize(2).build())).build();
+
+    @TempDir
+    Path dir;
+    private final ManualClock clock = new ManualClock();
+    private Engine engine;
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private Engine open() {
+        return open(Engines.disk(dir, Duration.ofMillis(10)));
+    }
+
+    private Engine open(Engine e) {
+        e.start(new Engine.Context(new NoSink(), clock, CONFIG));
+        engine = e;
+        return e;
+    }
+
+    private Engine reopen() {
+        engine.close();
+        return open();
+    }
+
+    private Publication publish(String channel, String event, String key) {
+        return engine.publish(Message.builder(channel, event).key(key).build()).join();
+    }
+
+    private static List<Long> offsets(History h) {
+        return h.publications().stream().map(Publication::offset).toList();
+    }
+
+    @Test
+    void historyOffsetsEpochAndRetainedStateSurviveARestart() {
+        open();
+        for (int i = 1; i <= 7; i++) {
+            publish("hist:a", "e" + i, null);
+        }
+        publish("ret:s", "theme", "ui.theme");
+        publish("ret:s", "lang", null);
+        Publication theme = publish("ret:s", "theme", "ui.theme");
+        StreamPosition client = new StreamPosition(engine.position("hist:a").epoch(), 4);
+        StreamPosition before = engine.position("hist:a");
+
+        reopen();
+
+        assertThat(engine.position("hist:a")).isEqualTo(before);
+        History missed = engine.history("hist:a", client, 100).join();
+        assertThat(missed.covered()).isTrue();
+        assertThat(offsets(missed)).containsExactly(5L, 6L, 7L);
+        assertThat(missed.publications()).extracting(Publication::event).containsExactly("e5", "e6", "e7");
+        assertThat(engine.history("hist:a", new StreamPosition(before.epoch(), 1), 10).join().covered())
+                .as("older than history.size").isFalse();
+        assertThat(engine.retained("ret:s").join()).extracting(Publication::event).containsExactly("lang", "theme");
+        assertThat(engine.retained("ret:s").join().get(1)).isEqualTo(theme);
+        Publication next = publish("hist:a", "e8", null);
+        assertThat(next.position()).isEqualTo(new StreamPosition(before.epoch(), 8));
+        assertThat(engine.history("hist:a", client, 100).join().publications()).extracting(Publication::offset)
+                .containsExactly(5L, 6L, 7L, 8L);
+    }
+
+    @Test
+    void aRemovedChannelStaysRemovedAfterARestart() {
+        open();
+        Publication old = publish("hist:gone", "e", null);
+        publish("ret:gone", "e", "k");
+        engine.remove("hist:gone").join();
+        engine.remove("ret:gone").join();
+        Publication fresh = publish("hist:gone", "again", null);
+        reopen();
+        assertThat(engine.history("hist:gone", old.position(), 10).join().covered()).isFalse();
+        assertThat(engine.position("hist:gone")).isEqualTo(fresh.position());
+        assertThat(engine.retained("ret:gone").join()).isEmpty();
+    }
+
+    @Test
+    void aRemovedRetainedKeyStaysRemoved() {
+        open();
+        publish("ret:keys", "e", "k1");
+        publish("ret:keys", "e", "k2");
+        assertThat(engine.removeRetained("ret:keys", "k1").join()).isTrue();
+        publish("ret:keys", "e", "k2"); // a commit after the removal
+        reopen();
+        assertThat(engine.retained("ret:keys").join()).extracting(p -> p.message().key().orElseThrow())
+                .containsExactly("k2");
+    }
+
+    @Test
+    void sizeAndTtlEvictionBoundTheFileAsTheyBoundMemory() {
+        open();
+        publish("hist:ttl", "a", null);
+        publish("hist:ttl", "b", null);
+        clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < 50; i++) {
+            publish("hist:size", "e", null);
+        }
+        engine.sweep().join();
+        engine.publish(Message.builder("hist:other", "e").build()).join(); // commits the sweep's eviction
+        engine.close();
+        engine = null;
+        assertThat(historyKeys()).as("what the file holds").containsExactlyInAnyOrder(
+                DiskStore.historyKey("hist:size", 46), DiskStore.historyKey("hist:size", 47),
+                DiskStore.historyKey("hist:size", 48), DiskStore.historyKey("hist:size", 49),
+                DiskStore.historyKey("hist:size", 50), DiskStore.historyKey("hist:other", 1));
+        open();
+        History ttl = engine.history("hist:ttl", StreamPosition.NONE, 10).join();
+        assertThat(ttl.publications()).isEmpty();
+        assertThat(ttl.position().offset()).as("eviction keeps the offset").isEqualTo(2);
+        assertThat(offsets(engine.history("hist:size", StreamPosition.NONE, 10).join())).containsExactly(46L, 47L, 48L, 49L, 50L);
+    }
+
+    private List<String> historyKeys() {
+        MVStore mv = MVStore.open(dir.resolve(DiskStore.FILE_NAME).toString());
+        try {
+            return List.copyOf(mv.<String, byte[]>openMap("history").keySet());
+        } finally {
+            mv.close();
+        }
+    }
+
+    @Test
+    void aDamagedFileFailsTheStartNamingTheFileAndWhatToDo() throws IOException {
+        Path file = dir.resolve(DiskStore.FILE_NAME);
+        Files.write(file, "this is not a history store\n".repeat(200).getBytes(StandardCharsets.UTF_8));
+        Engine e = Engines.disk(dir);
+        assertThatThrownBy(() -> e.start(new Engine.Context(new NoSink(), clock, CONFIG)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot open the history store " + file)
+                .hasMessageContaining("move it away (mv " + file);
+    }
+
+    @Test
+    void aSecondEngineOnTheSameDirectoryFailsToStart() {
+        open();
+        Engine second = Engines.disk(dir);
+        assertThatThrownBy(() -> second.start(new Engine.Context(new NoSink(), clock, CONFIG)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("If another Herald uses this data directory");
+    }
+
+    @Test
+    void aWriteErrorFailsPublishesWithUnavailableAndHealthReportsIt() throws Exception {
+        String fileName = FullDiskFilePath.prefix() + dir.resolve(DiskStore.FILE_NAME);
+        open(new MemoryEngine(new DiskStore(dir, fileName, Duration.ofMillis(10))));
+        publish("hist:w", "before", null);
+        FullDiskFilePath.full = true;
+        try {
+            CompletableFuture<Publication> unwritten = engine.publish(Message.builder("hist:w", "lost").build());
+            assertThatThrownBy(() -> unwritten.get(5, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(HeraldException.class).hasMessageContaining("No space left on device")
+                    .satisfies(t -> assertThat(((HeraldException) t).code()).isEqualTo(ErrorCode.UNAVAILABLE));
+            assertThatThrownBy(() -> publish("hist:w", "after", null)).isInstanceOf(CompletionException.class)
+                    .cause().hasMessageContaining("engine unavailable: cannot write history to");
+            Engine.Health health = engine.health().join();
+            assertThat(health.up()).isFalse();
+            assertThat(health.detail()).contains("No space left on device");
+        } finally {
+            engine.close();
+            engine = null;
+            FullDiskFilePath.full = false;
+        }
+    }
+
+    /** The engine's sink when the test looks only at what the engine keeps. */
+    static final class NoSink implements Engine.PublicationSink {
+        @Override
+        public void deliver(Publication publication) {
+        }
+
+        @Override
+        public void interrupted(String channel, StreamPosition position) {
+        }
+
+        @Override
+        public boolean hasSubscribers(String channel) {
+            return false;
+        }
+    }
+}
