@@ -53,7 +53,13 @@ final class SseRequests {
      *                         {@code rate_limited} for more channels than {@code maxSubscriptions}
      */
     static Stream parse(HttpRequest req, QueryStringDecoder query, int maxSubscriptions) {
-        List<String> named = query.parameters().getOrDefault("channel", List.of());
+        Map<String, List<String>> params;
+        try {
+            params = query.parameters();
+        } catch (IllegalArgumentException e) {
+            throw HeraldException.badRequest("malformed query string: " + e.getMessage());
+        }
+        List<String> named = params.getOrDefault("channel", List.of());
         if (named.isEmpty()) {
             throw HeraldException.badRequest("name at least one channel: /sse?channel=a&channel=b");
         }
@@ -67,12 +73,12 @@ final class SseRequests {
         }
         String id = req.headers().get(LAST_EVENT_ID);
         if (id == null || id.isBlank()) {
-            List<String> since = query.parameters().get("since");
+            List<String> since = params.get("since");
             id = since == null ? null : since.get(0);
         }
         Map<String, StreamPosition> since = id == null ? new LinkedHashMap<>() : SseEventIds.decode(id);
         since.keySet().retainAll(channels);
-        List<String> tokens = query.parameters().get("token");
+        List<String> tokens = params.get("token");
         String token = tokens != null ? tokens.get(0)
                 : Authenticator.bearerToken(req.headers().get(HttpHeaderNames.AUTHORIZATION)).orElse(null);
         return new Stream(List.copyOf(new ArrayList<>(channels)), since, token);
