@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 abstract class ClientConnection implements Connection, Outlet {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    /** How long a close may wait to be written (while the client takes no bytes) before the socket is closed anyway. */
+    static final long CLOSE_GRACE_MILLIS = 5_000;
 
     protected final ServerContext server;
     protected final Channel channel;
@@ -201,6 +203,30 @@ abstract class ClientConnection implements Connection, Outlet {
         long before = liveness.lastSeenNanos();
         boolean waiting = liveness.progressed(channel.unsafe().outboundBuffer(), server.clock().nanoTime());
         return waiting && liveness.lastSeenNanos() != before;
+    }
+
+    /**
+     * Closes the socket if the close notice was not delivered within {@link #CLOSE_GRACE_MILLIS}: a
+     * client that stopped reading never lets it out. The grace is extended while the client still
+     * takes bytes (a slow reader gets to see its close), up to the heartbeat timeout.
+     */
+    protected final void cutWhenStalled() {
+        long started = server.clock().nanoTime();
+        executor().schedule(() -> cutIfStalled(started), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void cutIfStalled(long closeStartedNanos) {
+        if (!channel.isActive()) {
+            return;
+        }
+        long elapsed = server.clock().nanoTime() - closeStartedNanos;
+        if (takingBytes() && elapsed < server.config().heartbeatTimeout().toNanos()) {
+            executor().schedule(() -> cutIfStalled(closeStartedNanos), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        log.debug("connection {}: close not delivered within {} ms, closing the socket", id(),
+                TimeUnit.NANOSECONDS.toMillis(elapsed));
+        channel.close();
     }
 
     /** Closes with {@code code}: the transport tells the client, then closes the socket. Idempotent. */

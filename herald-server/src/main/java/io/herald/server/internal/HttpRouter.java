@@ -24,13 +24,15 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.herald.server.internal.auth.ApiKeys.Role;
 import io.herald.server.internal.auth.Authenticator;
+import io.herald.server.internal.auth.Permissions;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes HTTP requests to the API and upgrades {@code /ws} and {@code /ws/{channel}} to WebSocket.
+ * Routes HTTP requests to the API, upgrades {@code /ws} and {@code /ws/{channel}} to WebSocket and
+ * starts SSE streams ({@code /sse}).
  * Holds no per-connection state, so one instance serves every connection.
  */
 @ChannelHandler.Sharable
@@ -96,6 +98,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (path.equals("/ws") || path.startsWith("/ws/")) {
             requireMethod(method, HttpMethod.GET);
             upgrade(ctx, req, path.length() > 4 ? ChannelNames.validate(path.substring(4)) : null, query);
+        } else if (path.equals("/sse")) {
+            if (method.equals(HttpMethod.OPTIONS)) {
+                SseRequests.preflight(ctx, server, req);
+                return;
+            }
+            requireMethod(method, HttpMethod.GET);
+            stream(ctx, req, query);
         } else if (path.equals("/health")) {
             requireMethod(method, HttpMethod.GET);
             api.health(ctx, keepAlive);
@@ -217,8 +226,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(url, null,
                 WebSocketPipeline.deflateOffered(req) ? decoderConfig : plainDecoderConfig);
-        ConnectionInfo info = new ConnectionInfo(idPrefix + Long.toString(ids.incrementAndGet(), 36),
-                server.clock().epochMillis(), remote(ctx), req.headers().get(HttpHeaderNames.USER_AGENT, ""));
+        ConnectionInfo info = newInfo(ctx, req);
         WebSocketHandler session = new WebSocketHandler(server,
                 new WebSocketConnection(server, ctx.channel(), info, initialChannel, since, token));
         ChannelPipeline p = ctx.pipeline();
@@ -242,6 +250,42 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             throw HeraldException.badRequest("bad WebSocket handshake: " + e.getMessage());
         }
         p.remove(this);
+    }
+
+    /**
+     * Starts an SSE stream (SPEC §5.2). Everything it can be refused for is answered before the
+     * response starts: the request (400), its credentials (401), a channel or an origin it may not
+     * use (403), a draining server (503). The connection limits were applied at accept
+     * ({@link ConnectionGate}); the user's limit applies when the connection opens.
+     */
+    private void stream(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
+        SseRequests.Stream request = SseRequests.parse(req, query, server.config().maxSubscriptions());
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        if (!server.auth().originAllowed(origin, req.headers().get(HttpHeaderNames.HOST))) {
+            throw HeraldException.forbidden("origin not allowed: " + abbreviate(origin));
+        }
+        if (server.draining()) {
+            throw HeraldException.unavailable("the server is shutting down");
+        }
+        Permissions permissions = server.auth().authenticate(request.token());
+        for (String ch : request.channels()) {
+            permissions.checkSubscribe(ch);
+        }
+        SseConnection connection = new SseConnection(server, ctx.channel(), newInfo(ctx, req), request,
+                SseRequests.corsHeaders(origin));
+        ChannelPipeline p = ctx.pipeline();
+        for (String name : new String[] {RequestDeadline.NAME, "http-aggregator", "ws-deflate"}) {
+            if (p.get(name) != null) {
+                p.remove(name);
+            }
+        }
+        p.replace(this, SseHandler.NAME, new SseHandler(server, connection));
+        connection.start();
+    }
+
+    private ConnectionInfo newInfo(ChannelHandlerContext ctx, FullHttpRequest req) {
+        return new ConnectionInfo(idPrefix + Long.toString(ids.incrementAndGet(), 36),
+                server.clock().epochMillis(), remote(ctx), req.headers().get(HttpHeaderNames.USER_AGENT, ""));
     }
 
     private static void requireMethod(HttpMethod actual, HttpMethod expected) {

@@ -8,7 +8,9 @@ import io.netty.channel.ChannelOutboundBuffer;
  * it, and also when bytes that were waiting for it leave the server's outbound buffer: a
  * subscriber that reads, however far behind, keeps the buffer moving, while one that stopped
  * reading (or whose host is gone) does not. So overload never turns a slow reader into a heartbeat
- * timeout, and a dead client is still found within the timeout.
+ * timeout, and a dead client is still found within the timeout. A transport whose client sends
+ * nothing (SSE) calls {@link #seen} when the socket took a ping: bytes that wait and do not move
+ * still time it out.
  *
  * <p>Not thread-safe: confined to the connection's event loop.
  */

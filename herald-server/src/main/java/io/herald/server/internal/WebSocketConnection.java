@@ -14,9 +14,6 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ClientConnection} over a WebSocket: encodes what the core and the commands send as JSON
@@ -24,9 +21,6 @@ import org.slf4j.LoggerFactory;
  * client does not read, and closes with the RFC 6455 handshake. Confined to its event loop.
  */
 final class WebSocketConnection extends ClientConnection {
-    private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
-    /** How long a close frame may wait to be written (while the client takes no bytes) before the socket is closed anyway. */
-    static final long CLOSE_GRACE_MILLIS = 5_000;
 
     /** The token from {@code ?token=} or {@code Authorization: Bearer}, or null. */
     private final String upgradeToken;
@@ -179,24 +173,8 @@ final class WebSocketConnection extends ClientConnection {
                 channel.close();
             }
         });
-        // A client that stopped reading never lets the close frame out: cut it after a grace period,
-        // extended while the client still takes bytes (a slow reader gets to see its close code).
-        long started = server.clock().nanoTime();
-        executor().schedule(() -> cutIfStalled(started), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private void cutIfStalled(long closeStartedNanos) {
-        if (!channel.isActive()) {
-            return;
-        }
-        long elapsed = server.clock().nanoTime() - closeStartedNanos;
-        if (takingBytes() && elapsed < server.config().heartbeatTimeout().toNanos()) {
-            executor().schedule(() -> cutIfStalled(closeStartedNanos), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-            return;
-        }
-        log.debug("connection {}: close frame not delivered within {} ms, closing the socket", id(),
-                TimeUnit.NANOSECONDS.toMillis(elapsed));
-        channel.close();
+        // a client that stopped reading never lets the close frame out
+        cutWhenStalled();
     }
 
     /** The client sent its close frame first: echo its code and close. */

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EchoHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger log = LoggerFactory.getLogger(EchoHandler.class);
-    /** As {@code WebSocketConnection.CLOSE_GRACE_MILLIS}. */
+    /** As {@code ClientConnection.CLOSE_GRACE_MILLIS}. */
     private static final long CLOSE_GRACE_MILLIS = 5_000;
 
     private boolean closing;
