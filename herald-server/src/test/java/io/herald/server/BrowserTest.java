@@ -41,6 +41,7 @@ class BrowserTest {
     private static void scenario(TestServer server, String script) throws Exception {
         List<String> command = new ArrayList<>(List.of("node", script, "http://127.0.0.1:" + server.port(), TestServer.ADMIN_KEY));
         Run r = run(command, 120);
+        System.out.println(script + ": " + r.output.strip());
         assertThat(r.exit).as("%s:%n%s", script, r.output).isZero();
     }
 

@@ -126,7 +126,7 @@ final class SseConnection extends ClientConnection {
         // recovered: the client stands at its own position until what it missed arrives
         positions.put(ch, s.recovered() && since.isPresent() ? since.get() : s.position());
         event(SseEventIds.encode(positions), "subscribed",
-                ServerFrames.subscribed(channel.alloc(), null, ch, s.position(), s.recovered()));
+                ServerFrames.subscribed(channel.alloc(), null, ch, s));
     }
 
     @Override
