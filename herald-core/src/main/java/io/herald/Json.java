@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.herald.HeraldException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -61,5 +60,23 @@ public final class Json {
         } catch (IOException e) {
             throw HeraldException.internal("cannot encode JSON", e);
         }
+    }
+
+    /**
+     * Writes {@code p} as the JSON object a client receives for a message,
+     * {@code {"event","offset","ts","key"?,"data"}}: the one shape of a message in every frame,
+     * answer and page.
+     */
+    public static void writePublication(JsonGenerator g, Publication p) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("event", p.event());
+        g.writeNumberField("offset", p.offset());
+        g.writeNumberField("ts", p.ts());
+        if (p.message().key().isPresent()) {
+            g.writeStringField("key", p.message().key().get());
+        }
+        g.writeFieldName("data");
+        g.writeTree(p.message().data());
+        g.writeEndObject();
     }
 }

@@ -24,18 +24,7 @@ final class Frames {
 
     /** The element form of {@code p}, encoded once per publication. */
     static byte[] element(Publication p) {
-        ByteBuf buf = Json.encode(ByteBufAllocator.DEFAULT, 256, g -> {
-            g.writeStartObject();
-            g.writeStringField("event", p.event());
-            g.writeNumberField("offset", p.offset());
-            g.writeNumberField("ts", p.ts());
-            if (p.message().key().isPresent()) {
-                g.writeStringField("key", p.message().key().get());
-            }
-            g.writeFieldName("data");
-            g.writeTree(p.message().data());
-            g.writeEndObject();
-        });
+        ByteBuf buf = Json.encode(ByteBufAllocator.DEFAULT, 256, g -> Json.writePublication(g, p));
         try {
             byte[] bytes = new byte[buf.readableBytes()];
             buf.readBytes(bytes);

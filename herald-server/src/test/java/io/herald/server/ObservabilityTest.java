@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.CloseCodes;
-import io.herald.Engine;
 import io.herald.Engines;
+import io.herald.ForwardingEngine;
 import io.herald.Herald;
 import io.herald.HeraldConfig;
-import io.herald.History;
 import io.herald.Message;
 import io.herald.NamespaceOptions;
-import io.herald.Publication;
-import io.herald.StreamPosition;
 import io.herald.Json;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.net.URI;
@@ -24,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -238,77 +234,14 @@ class ObservabilityTest {
     }
 
     /** An engine that is up for publishing but reports itself down, as an unreachable Redis would. */
-    private static final class DownEngine implements Engine {
-        private final Engine delegate = Engines.memory();
-
-        @Override
-        public void start(Context context) {
-            delegate.start(context);
-        }
-
-        @Override
-        public CompletableFuture<Publication> publish(Message message) {
-            return delegate.publish(message);
-        }
-
-        @Override
-        public CompletableFuture<Void> subscribe(String channel) {
-            return delegate.subscribe(channel);
-        }
-
-        @Override
-        public CompletableFuture<Void> unsubscribe(String channel) {
-            return delegate.unsubscribe(channel);
-        }
-
-        @Override
-        public StreamPosition position(String channel) {
-            return delegate.position(channel);
-        }
-
-        @Override
-        public Optional<StreamPosition> peek(String channel) {
-            return delegate.peek(channel);
-        }
-
-        @Override
-        public CompletableFuture<History> history(String channel, StreamPosition since, int limit) {
-            return delegate.history(channel, since, limit);
-        }
-
-        @Override
-        public CompletableFuture<List<Publication>> retained(String channel) {
-            return delegate.retained(channel);
-        }
-
-        @Override
-        public CompletableFuture<Boolean> removeRetained(String channel, String key) {
-            return delegate.removeRetained(channel, key);
+    private static final class DownEngine extends ForwardingEngine {
+        DownEngine() {
+            super(Engines.memory());
         }
 
         @Override
         public CompletableFuture<Health> health() {
             return CompletableFuture.completedFuture(new Health("redis", false, "redis unreachable"));
-        }
-
-        @Override
-        public CompletableFuture<Integer> sweep() {
-            return delegate.sweep();
-        }
-
-        @Override
-        public int channelCount() {
-            return delegate.channelCount();
-        }
-
-        @Override
-        public CompletableFuture<Boolean> remove(String channel) {
-            return delegate.remove(channel);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

@@ -77,16 +77,7 @@ final class ServerFrames {
             if (!s.state().isEmpty()) {
                 g.writeArrayFieldStart("state");
                 for (Publication p : s.state()) {
-                    g.writeStartObject();
-                    g.writeStringField("event", p.event());
-                    g.writeNumberField("offset", p.offset());
-                    g.writeNumberField("ts", p.ts());
-                    if (p.message().key().isPresent()) {
-                        g.writeStringField("key", p.message().key().get());
-                    }
-                    g.writeFieldName("data");
-                    g.writeTree(p.message().data());
-                    g.writeEndObject();
+                    Json.writePublication(g, p);
                 }
                 g.writeEndArray();
             }
