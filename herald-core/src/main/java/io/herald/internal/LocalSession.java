@@ -178,8 +178,8 @@ final class LocalSession implements ClientSession {
         }
         for (Subscription sub : subscriptions) {
             Backlog backlog = sub.backlog;
-            if (backlog == null) {
-                continue;
+            if (backlog == null || sub.replaying) {
+                continue; // a recovery in progress: its live messages must not overtake the history
             }
             long skipped = backlog.takeSkipped();
             if (skipped > 0) {
