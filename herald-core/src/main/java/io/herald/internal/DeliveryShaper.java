@@ -19,8 +19,11 @@ import java.util.Map;
  *       the messages behind it rather than letting them overtake it, so offsets never go backwards;
  *       it waits at most one throttle period.
  *   <li><b>Plain</b>: every one goes out, batched.
- *   <li><b>Batching</b>: a batch is due {@code batch.interval} after its first message, or at once
+ *   <li><b>Batching</b>: a batch is due {@code batch.interval} after the last frame, or at once
  *       when it holds {@code batch.maxSize}; frames never exceed {@code batch.maxSize} messages.
+ *       <b>Leading edge</b>: a message that finds the stream quiet (no frame for at least
+ *       {@code batch.interval}) goes out at once, and the interval starts from it: a lone change
+ *       arrives in milliseconds, a flood is still batched.
  * </ul>
  *
  * <p>{@code throttle.rate = 0} turns throttling and coalescing off; with {@code batch.maxSize = 1}
@@ -64,6 +67,8 @@ final class DeliveryShaper {
     private Entry blocker;
     private long blockedUntil = NONE;
     private long coalesced;
+    /** When the last frame went out; far in the past at first, so the first message leads. */
+    private long lastEmitNanos = Long.MIN_VALUE / 4;
 
     DeliveryShaper(NamespaceOptions options, Output out, Wakeups wakeups) {
         this.out = out;
@@ -77,6 +82,7 @@ final class DeliveryShaper {
         if (m.critical()) {
             flush(now, true);
             out.emit(List.of(m));
+            lastEmitNanos = now;
             return;
         }
         String key = keyPeriodNanos > 0 ? m.key() : null;
@@ -96,7 +102,11 @@ final class DeliveryShaper {
         pending.add(entry);
         live++;
         if (batchDue == NONE) {
-            batchDue = now + batchIntervalNanos;
+            if (now - lastEmitNanos >= batchIntervalNanos && blocker == null) {
+                flush(now, false); // leading edge: a quiet stream sends at once (a throttled key still waits)
+                return;
+            }
+            batchDue = Math.max(now, lastEmitNanos + batchIntervalNanos);
             wakeups.wakeAt(batchDue);
         }
         if (live >= maxSize && (blocker == null || now >= blockedUntil)) {
@@ -155,11 +165,13 @@ final class DeliveryShaper {
             frame.add(e.message);
             if (frame.size() == maxSize) {
                 out.emit(frame);
+                lastEmitNanos = now;
                 frame = new ArrayList<>(Math.min(live, maxSize));
             }
         }
         if (!frame.isEmpty()) {
             out.emit(frame);
+            lastEmitNanos = now;
         }
         if (live == 0) {
             pending.clear();

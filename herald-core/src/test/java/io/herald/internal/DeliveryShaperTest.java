@@ -20,6 +20,7 @@ class DeliveryShaperTest {
     @Test
     void plainMessagesCollectForTheBatchIntervalThenGoAsOneFrame() {
         ShaperHarness h = new ShaperHarness(DEFAULTS);
+        h.lead();
         h.plain("a");
         h.advanceMillis(30);
         h.plain("b");
@@ -27,12 +28,43 @@ class DeliveryShaperTest {
         assertThat(h.sent).isEmpty();
         h.advanceMillis(1);
         assertThat(h.sent).hasSize(1);
-        assertThat(h.sent.get(0).frame()).extracting(Encoded::offset).containsExactly(1L, 2L);
+        assertThat(h.sent.get(0).frame()).extracting(Encoded::offset).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void aMessageThatFindsTheStreamQuietGoesAtOnceAndTheIntervalStartsFromIt() {
+        ShaperHarness h = new ShaperHarness(DEFAULTS);
+        h.plain("a");
+        assertThat(h.sent).singleElement().satisfies(s -> assertThat(s.atNanos()).isZero());
+        h.advanceMillis(40);
+        h.plain("b"); // within the interval that began with a: batched until 100 ms
+        h.advanceMillis(59);
+        assertThat(h.sent).hasSize(1);
+        h.advanceMillis(1);
+        assertThat(h.sent).hasSize(2);
+        assertThat(h.sent.get(1).atNanos()).isEqualTo(100_000_000L);
+        h.advanceMillis(150); // quiet again for more than an interval
+        h.plain("c");
+        assertThat(h.sent).hasSize(3);
+        assertThat(h.sent.get(2).atNanos()).isEqualTo(250_000_000L);
+    }
+
+    @Test
+    void aQuietStreamStillThrottlesAKeySentWithinItsPeriod() {
+        ShaperHarness h = new ShaperHarness(NamespaceOptions.newBuilder().batchInterval(Duration.ofMillis(10)).build());
+        h.keyed("progress"); // leading edge: at once; the key's next slot is at 100 ms (10/s)
+        h.advanceMillis(50); // quiet for 5 batch intervals, but not for the key's period
+        h.keyed("progress");
+        assertThat(h.sent).hasSize(1);
+        h.advanceMillis(50);
+        assertThat(h.offsets()).containsExactly(1L, 2L);
+        assertThat(h.sent.get(1).atNanos()).isEqualTo(100_000_000L);
     }
 
     @Test
     void fullBatchGoesAtOnce() {
         ShaperHarness h = new ShaperHarness(DEFAULTS);
+        h.lead();
         for (int i = 0; i < 50; i++) {
             h.plain("p");
         }
@@ -52,12 +84,13 @@ class DeliveryShaperTest {
     @Test
     void keyedValuesWithinABatchCoalesceToTheLatest() {
         ShaperHarness h = new ShaperHarness(DEFAULTS);
+        h.lead();
         h.keyed("progress");
         h.plain("host");
         h.keyed("progress");
         Encoded last = h.keyed("progress");
         h.advanceMillis(100);
-        assertThat(h.offsets()).containsExactly(2L, last.offset());
+        assertThat(h.offsets()).containsExactly(3L, last.offset());
         assertThat(h.shaper.coalesced()).isEqualTo(2);
     }
 
@@ -95,12 +128,13 @@ class DeliveryShaperTest {
     @Test
     void criticalFlushesPendingFirstThenGoesAlone() {
         ShaperHarness h = new ShaperHarness(DEFAULTS);
+        h.lead();
         h.plain("host");
         h.keyed("progress");
         h.critical("phaseStarted");
         assertThat(h.sent).hasSize(2);
-        assertThat(h.sent.get(0).frame()).extracting(Encoded::offset).containsExactly(1L, 2L);
-        assertThat(h.sent.get(1).frame()).extracting(Encoded::offset).containsExactly(3L);
+        assertThat(h.sent.get(0).frame()).extracting(Encoded::offset).containsExactly(2L, 3L);
+        assertThat(h.sent.get(1).frame()).extracting(Encoded::offset).containsExactly(4L);
     }
 
     @Test

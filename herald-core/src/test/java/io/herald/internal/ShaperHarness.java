@@ -54,6 +54,15 @@ final class ShaperHarness implements DeliveryShaper.Output, DeliveryShaper.Wakeu
         return e;
     }
 
+    /**
+     * A message that finds the stream quiet goes out at once (leading edge); this sends one and
+     * forgets it, so a test then runs inside a batch interval that has begun.
+     */
+    void lead() {
+        plain("lead");
+        sent.clear();
+    }
+
     /** Moves the clock forward to {@code t}, running every wake-up due on the way. */
     void advanceTo(long t) {
         while (!wakeups.isEmpty() && wakeups.first() <= t) {
