@@ -202,7 +202,7 @@ class DiskEngineTest {
     }
 
     /** The engine's sink when the test looks only at what the engine keeps. */
-    static final class NoSink implements Engine.PublicationSink {
+    static class NoSink implements Engine.PublicationSink {
         @Override
         public void deliver(Publication publication) {
         }
