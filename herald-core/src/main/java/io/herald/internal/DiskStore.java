@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,9 +53,10 @@ import org.slf4j.LoggerFactory;
  * epoch, offset, completion and activity times as of its last written publication) and
  * {@code reserved} (keyed by channel alone: epoch and reservation).
  *
- * <p>File size: old chunks are reused once their content is rewritten (retention time 0: every
- * commit is synced) and the committer compacts chunks less than half full, so the file stays
- * within a small multiple of its live data; it is also compacted on close.
+ * <p>File size: chunks whose content was rewritten are reused after the retention time (1 s, or 4
+ * flush intervals; 0 let a kill -9 mid-commit damage the file), the committer compacts chunks less
+ * than half full every {@value #COMPACT_EVERY} commits, and the file is compacted on open and
+ * close, so it stays within a small multiple of its live data plus what a few seconds write.
  *
  * <p>A write error (a full disk) is final: the store fails the publishes it had not written and
  * every later one with {@code unavailable}, and {@link #health} reports it, until a restart.
@@ -143,7 +146,8 @@ final class DiskStore implements StreamStore {
         List<Stored> stored;
         try {
             mv = new MVStore.Builder().fileName(fileName).autoCommitDisabled().open();
-            mv.setRetentionTime(0); // every commit is synced: chunks it no longer needs can be reused at once
+            // chunks a commit no longer needs are reused once the commits after it are synced (one flush interval or so)
+            mv.setRetentionTime((int) Math.max(1000, 4 * flushInterval.toMillis()));
             history = mv.openMap("history");
             retained = mv.openMap("retained");
             streams = mv.openMap("streams");
@@ -167,7 +171,8 @@ final class DiskStore implements StreamStore {
             return t;
         });
         long millis = flushInterval.toMillis();
-        committer.scheduleWithFixedDelay(this::commit, millis, millis, TimeUnit.MILLISECONDS);
+        // at a fixed rate: a commit that took longer than the interval is followed by the next at once
+        committer.scheduleAtFixedRate(this::commit, millis, millis, TimeUnit.MILLISECONDS);
         log.info("history store {}: {} channels restored, group commit every {} ms",
                 directory.resolve(FILE_NAME), stored.size(), millis);
         return stored;
@@ -368,38 +373,69 @@ final class DiskStore implements StreamStore {
         }
     }
 
-    /** Puts {@code batch} into the maps, in order; raises the reservation of each stream it writes. */
+    /** A channel's share of a batch: its history puts not yet evicted, and the range its evictions cover. */
+    private static final class ChannelBatch {
+        final ArrayDeque<Append> history = new ArrayDeque<>();
+        long trimFrom = Long.MAX_VALUE;
+        long trimTo = Long.MIN_VALUE;
+    }
+
+    /**
+     * Puts {@code batch} into the maps with the effect of applying it in order, but coalesced: a
+     * publication evicted (or superseded, for a retained key) within the batch is neither encoded
+     * nor written, and a channel's evictions become one range removal. Raises the reservation of
+     * each stream it writes.
+     */
     private void write(List<Op> batch, Map<ChannelStream, Long> announced) {
-        Map<String, Meta> metas = new java.util.HashMap<>();
+        Map<String, Append> metas = new HashMap<>(); // each channel's last publication: its stream state
+        Map<String, ChannelBatch> channels = new HashMap<>();
+        Map<String, Append> retainedPuts = new LinkedHashMap<>();
         for (Op op : batch) {
             if (op instanceof Append a) {
                 if (!announced.containsKey(a.stream())) {
                     announced.put(a.stream(), announce(a.channel(), a.stream()));
                 }
-                Publication p = a.publication();
-                if (a.inHistory() || a.retainedKey() != null) {
-                    byte[] bytes = PublicationCodec.encode(p);
-                    if (a.inHistory()) {
-                        history.put(historyKey(a.channel(), p.offset()), bytes);
-                    }
-                    if (a.retainedKey() != null) {
-                        retained.put(a.channel() + ' ' + a.retainedKey(), bytes);
-                    }
+                if (a.inHistory()) {
+                    channels.computeIfAbsent(a.channel(), c -> new ChannelBatch()).history.addLast(a);
                 }
-                metas.put(a.channel(), new Meta(p.epoch(), p.offset(), a.completedAt(), a.lastActive()));
+                if (a.retainedKey() != null) {
+                    retainedPuts.put(a.channel() + ' ' + a.retainedKey(), a);
+                }
+                metas.put(a.channel(), a);
             } else if (op instanceof Trim t) {
-                removeRange(history, historyKey(t.channel(), t.from()), historyKey(t.channel(), t.to()));
+                ChannelBatch cb = channels.computeIfAbsent(t.channel(), c -> new ChannelBatch());
+                while (!cb.history.isEmpty() && cb.history.peekFirst().publication().offset() < t.to()) {
+                    cb.history.pollFirst();
+                }
+                cb.trimFrom = Math.min(cb.trimFrom, t.from());
+                cb.trimTo = Math.max(cb.trimTo, t.to());
             } else if (op instanceof RetainedRemove r) {
-                retained.remove(r.channel() + ' ' + r.key());
+                String key = r.channel() + ' ' + r.key();
+                retainedPuts.remove(key);
+                retained.remove(key);
             } else if (op instanceof Remove r) {
+                String prefix = r.channel() + ' ';
+                channels.remove(r.channel());
+                retainedPuts.keySet().removeIf(k -> k.startsWith(prefix));
                 metas.remove(r.channel());
                 streams.remove(r.channel());
                 reservations.remove(r.channel());
-                removeRange(history, r.channel() + ' ', r.channel() + '!');
-                removeRange(retained, r.channel() + ' ', r.channel() + '!');
+                removeRange(history, prefix, r.channel() + '!');
+                removeRange(retained, prefix, r.channel() + '!');
             }
         }
-        metas.forEach((channel, meta) -> streams.put(channel, meta.encode()));
+        for (Map.Entry<String, ChannelBatch> e : channels.entrySet()) {
+            ChannelBatch cb = e.getValue();
+            if (cb.trimTo > cb.trimFrom) { // evicts what earlier commits wrote; what this one evicted is gone already
+                removeRange(history, historyKey(e.getKey(), cb.trimFrom), historyKey(e.getKey(), cb.trimTo));
+            }
+            for (Append a : cb.history) {
+                history.put(historyKey(a.channel(), a.publication().offset()), PublicationCodec.encode(a.publication()));
+            }
+        }
+        retainedPuts.forEach((key, a) -> retained.put(key, PublicationCodec.encode(a.publication())));
+        metas.forEach((channel, a) -> streams.put(channel, new Meta(a.publication().epoch(), a.publication().offset(),
+                a.completedAt(), a.lastActive()).encode()));
     }
 
     /**
