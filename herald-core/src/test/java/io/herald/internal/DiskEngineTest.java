@@ -149,6 +149,36 @@ class DiskEngineTest {
         assertThat(offsets(engine.history("hist:size", StreamPosition.NONE, 10).join())).containsExactly(46L, 47L, 48L, 49L, 50L);
     }
 
+    @Test
+    void aBatchWrittenInOneCommitEndsAsIfWrittenOneByOne() {
+        open();
+        List<java.util.concurrent.CompletableFuture<Publication>> futures = new java.util.ArrayList<>();
+        for (int i = 1; i <= 2_000; i++) { // far more than one commit's worth and than history.size
+            futures.add(engine.publish(Message.builder("hist:burst", "e" + i).build()));
+            futures.add(engine.publish(Message.builder("ret:burst", "e").key("k" + (i % 3)).build()));
+            if (i == 1_000) {
+                engine.removeRetained("ret:burst", "k1");
+                engine.remove("hist:burst");
+            }
+        }
+        futures.forEach(java.util.concurrent.CompletableFuture::join);
+        StreamPosition burst = engine.position("hist:burst");
+        engine.close();
+        engine = null;
+        assertThat(historyKeys()).filteredOn(k -> k.startsWith("hist:burst ")).containsExactly(
+                DiskStore.historyKey("hist:burst", 996), DiskStore.historyKey("hist:burst", 997),
+                DiskStore.historyKey("hist:burst", 998), DiskStore.historyKey("hist:burst", 999),
+                DiskStore.historyKey("hist:burst", 1000));
+        open();
+        assertThat(engine.position("hist:burst")).isEqualTo(burst);
+        assertThat(offsets(engine.history("hist:burst", StreamPosition.NONE, 10).join()))
+                .containsExactly(996L, 997L, 998L, 999L, 1000L);
+        assertThat(engine.retained("ret:burst").join()).extracting(p -> p.message().key().orElseThrow())
+                .containsExactly("k0", "k1", "k2");
+        assertThat(engine.retained("ret:burst").join()).extracting(Publication::offset)
+                .containsExactly(1998L, 1999L, 2000L);
+    }
+
     private List<String> historyKeys() {
         MVStore mv = MVStore.open(dir.resolve(DiskStore.FILE_NAME).toString());
         try {
