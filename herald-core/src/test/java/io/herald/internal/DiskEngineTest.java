@@ -179,6 +179,50 @@ class DiskEngineTest {
                 .containsExactly(1998L, 1999L, 2000L);
     }
 
+    @Test
+    void afterACrashNoOffsetAssignedBeforeItIsAssignedAgainEvenPastSeveralReservedBlocks() throws Exception {
+        open();
+        Publication first = publish("hist:r", "e", null);
+        engine.close();
+        // a commit every hour: nothing below is committed, but the reservations a burst needs are
+        open(Engines.disk(dir, Duration.ofHours(1)));
+        List<java.util.concurrent.CompletableFuture<Publication>> pending = new java.util.ArrayList<>();
+        for (int i = 0; i < 3 * (int) DiskStore.MIN_BLOCK; i++) { // delivered live, never committed
+            pending.add(engine.publish(Message.builder("hist:r", "e").build()));
+        }
+        long last = engine.position("hist:r").offset();
+        assertThat(last).isEqualTo(1 + 3 * DiskStore.MIN_BLOCK);
+        assertThat(pending).noneMatch(java.util.concurrent.CompletableFuture::isDone);
+        crash(engine);
+        engine = null;
+
+        open();
+        StreamPosition position = engine.position("hist:r");
+        assertThat(position.epoch()).isEqualTo(first.epoch());
+        assertThat(position.offset()).as("past every offset delivered before the crash").isGreaterThanOrEqualTo(last);
+        History fromLost = engine.history("hist:r", new StreamPosition(first.epoch(), last), 10).join();
+        assertThat(fromLost.covered()).isTrue();
+        assertThat(fromLost.publications()).isEmpty();
+        Publication next = publish("hist:r", "after", null);
+        assertThat(next.offset()).isEqualTo(position.offset() + 1);
+        assertThat(offsets(engine.history("hist:r", new StreamPosition(first.epoch(), 0), 10).join()))
+                .containsExactly(1L, next.offset());
+        assertThat(offsets(engine.history("hist:r", new StreamPosition(first.epoch(), 1), 10).join()))
+                .containsExactly(next.offset());
+        assertThat(offsets(engine.history("hist:r", new StreamPosition(first.epoch(), 2), 10).join()))
+                .as("from inside the gap").containsExactly(next.offset());
+    }
+
+    /** Drops the engine's store as a kill -9 would: no last commit, the file just closed. */
+    private static void crash(Engine e) throws Exception {
+        java.lang.reflect.Field storeField = MemoryEngine.class.getDeclaredField("store");
+        storeField.setAccessible(true);
+        Object store = storeField.get(e);
+        java.lang.reflect.Field mvField = DiskStore.class.getDeclaredField("mv");
+        mvField.setAccessible(true);
+        ((MVStore) mvField.get(store)).closeImmediately();
+    }
+
     private List<String> historyKeys() {
         MVStore mv = MVStore.open(dir.resolve(DiskStore.FILE_NAME).toString());
         try {
