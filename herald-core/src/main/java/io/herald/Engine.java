@@ -12,7 +12,11 @@ import java.util.concurrent.CompletableFuture;
  *
  * <h2>Streams, offsets and epochs</h2>
  * Each channel is a stream of {@link Publication}s. Within one <em>epoch</em> offsets start at 1
- * and increase by exactly 1 per publication, with no gap. The epoch is an opaque non-empty string
+ * and increase by exactly 1 per publication, with no gap, with one exception: an engine that keeps
+ * an epoch across a crash ({@link Engines#disk}) continues after a crash past every offset it may
+ * have assigned (and delivered live) before it, never reusing one; the offsets it skips were never
+ * acknowledged and are not a loss of anything acknowledged, and a position among them is covered
+ * (what follows it is everything held). The epoch is an opaque non-empty string
  * that names one unbroken run of a stream: it changes whenever the stream's history is lost (the
  * channel was removed after its {@code cleanupDelay} or deleted, a memory engine restarted, a
  * Redis engine found its keys gone), and then offsets start again at 1. Two positions with the same

@@ -31,7 +31,22 @@ final class ChannelStream {
     volatile long lastActive;
     /** Set when removed; a caller that raced the removal retries on the map's current stream. */
     volatile boolean removed;
-    /** The last publications, oldest first, offsets contiguous and ending at {@link #offset}. */
+    /**
+     * Offset reservation of a {@link DiskStore} (0 with none): the highest offset announced to the
+     * store (being committed, or committed), the highest one durably committed, and whether this
+     * epoch was read from the store. Guarded by {@link #reserveLock}; see {@link DiskStore#reserve}.
+     */
+    volatile long reserved;
+    volatile long reservedDurable;
+    boolean onDisk;
+    /** The offset when the reservation was last raised (for the next block's size); the store's. */
+    long reservedAtOffset;
+    final Object reserveLock = new Object();
+    /**
+     * The last publications, oldest first, offsets increasing and, but for gaps a restart after a
+     * crash left (offsets reserved on disk and never used, see {@link DiskStore}), contiguous; when
+     * not empty, the last one is at {@link #offset} unless such a restart happened since.
+     */
     private final ArrayDeque<Publication> history = new ArrayDeque<>();
     /** The latest publication per key, least recently updated first; {@code null} until the first. */
     private LinkedHashMap<String, Publication> retained;
@@ -50,6 +65,10 @@ final class ChannelStream {
     static ChannelStream restored(StreamStore.Stored s) {
         ChannelStream stream = new ChannelStream(s.epoch(), s.lastActive());
         stream.offset = s.offset();
+        stream.reserved = s.reserved();
+        stream.reservedDurable = s.reserved();
+        stream.onDisk = true;
+        stream.reservedAtOffset = s.offset();
         stream.completedAt = s.completedAt();
         stream.history.addAll(s.history());
         if (!s.retained().isEmpty()) {
@@ -118,9 +137,13 @@ final class ChannelStream {
         }
     }
 
-    /** See {@link io.herald.Engine#history}. Caller holds the lock and has evicted what expired. */
+    /**
+     * See {@link io.herald.Engine#history}. Caller holds the lock and has evicted what expired. A
+     * position inside a gap a crash left (see {@link #history}) is covered: the offsets in it were
+     * never acknowledged and are never reused, so what follows it is everything there is.
+     */
     History read(StreamPosition since, int limit) {
-        long first = history.isEmpty() ? offset + 1 : history.peekFirst().offset();
+        long first = historyStart();
         long after;
         if (since.epoch().isEmpty()) {
             after = first - 1;
@@ -129,16 +152,20 @@ final class ChannelStream {
         } else {
             return new History(position(), List.of(), false);
         }
-        int wanted = (int) Math.min(limit, offset - after);
-        List<Publication> out = new ArrayList<>(wanted);
-        if (wanted > 0) {
-            int skip = (int) (after - first + 1);
+        List<Publication> out = new ArrayList<>((int) Math.min(limit, Math.min(offset - after, history.size())));
+        if (limit > 0 && after < offset) {
+            int following = 0; // held publications after 'after', counted from the newest end
+            for (java.util.Iterator<Publication> it = history.descendingIterator(); it.hasNext()
+                    && it.next().offset() > after; ) {
+                following++;
+            }
+            int skip = history.size() - following;
             for (Publication p : history) {
                 if (skip-- > 0) {
                     continue;
                 }
                 out.add(p);
-                if (out.size() == wanted) {
+                if (out.size() == limit) {
                     break;
                 }
             }

@@ -78,6 +78,7 @@ public final class MemoryEngine implements Engine {
                 long offset = stream.offset;
                 try {
                     store.check();
+                    store.reserve(message.channel(), stream, offset + 1);
                     p = stream.append(message, context.clock().epochMillis(), options);
                 } catch (HeraldException e) {
                     return CompletableFuture.failedFuture(e);

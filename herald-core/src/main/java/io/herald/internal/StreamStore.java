@@ -56,7 +56,7 @@ interface StreamStore extends AutoCloseable {
     };
 
     /** A channel's stream as the store held it: rebuilt into a {@link ChannelStream} at start. */
-    record Stored(String channel, String epoch, long offset, long completedAt, long lastActive,
+    record Stored(String channel, String epoch, long offset, long reserved, long completedAt, long lastActive,
             List<Publication> history, List<Publication> retained) {
     }
 
@@ -75,6 +75,17 @@ interface StreamStore extends AutoCloseable {
      */
     CompletableFuture<Publication> appended(String channel, ChannelStream stream, Publication p, String retainedKey,
             boolean inHistory);
+
+    /**
+     * {@code offset} is about to be assigned in {@code stream} (and delivered live): a store that
+     * keeps streams across a crash makes sure first that no later run of the same epoch can assign
+     * it again. Called under the stream's lock, before {@link #appended}; cheap but for one sync per
+     * block of offsets at most.
+     *
+     * @throws io.herald.HeraldException {@code unavailable} when it cannot
+     */
+    default void reserve(String channel, ChannelStream stream, long offset) {
+    }
 
     /** History offsets {@code from} (inclusive) to {@code to} (exclusive) were evicted (size or ttl). */
     void trimmed(String channel, long from, long to);

@@ -149,6 +149,80 @@ class DiskEngineTest {
         assertThat(offsets(engine.history("hist:size", StreamPosition.NONE, 10).join())).containsExactly(46L, 47L, 48L, 49L, 50L);
     }
 
+    @Test
+    void aBatchWrittenInOneCommitEndsAsIfWrittenOneByOne() {
+        open();
+        List<java.util.concurrent.CompletableFuture<Publication>> futures = new java.util.ArrayList<>();
+        for (int i = 1; i <= 2_000; i++) { // far more than one commit's worth and than history.size
+            futures.add(engine.publish(Message.builder("hist:burst", "e" + i).build()));
+            futures.add(engine.publish(Message.builder("ret:burst", "e").key("k" + (i % 3)).build()));
+            if (i == 1_000) {
+                engine.removeRetained("ret:burst", "k1");
+                engine.remove("hist:burst");
+            }
+        }
+        futures.forEach(java.util.concurrent.CompletableFuture::join);
+        StreamPosition burst = engine.position("hist:burst");
+        engine.close();
+        engine = null;
+        assertThat(historyKeys()).filteredOn(k -> k.startsWith("hist:burst ")).containsExactly(
+                DiskStore.historyKey("hist:burst", 996), DiskStore.historyKey("hist:burst", 997),
+                DiskStore.historyKey("hist:burst", 998), DiskStore.historyKey("hist:burst", 999),
+                DiskStore.historyKey("hist:burst", 1000));
+        open();
+        assertThat(engine.position("hist:burst")).isEqualTo(burst);
+        assertThat(offsets(engine.history("hist:burst", StreamPosition.NONE, 10).join()))
+                .containsExactly(996L, 997L, 998L, 999L, 1000L);
+        assertThat(engine.retained("ret:burst").join()).extracting(p -> p.message().key().orElseThrow())
+                .containsExactly("k0", "k1", "k2");
+        assertThat(engine.retained("ret:burst").join()).extracting(Publication::offset)
+                .containsExactly(1998L, 1999L, 2000L);
+    }
+
+    @Test
+    void afterACrashNoOffsetAssignedBeforeItIsAssignedAgainEvenPastSeveralReservedBlocks() throws Exception {
+        open();
+        Publication first = publish("hist:r", "e", null);
+        engine.close();
+        // a commit every hour: nothing below is committed, but the reservations a burst needs are
+        open(Engines.disk(dir, Duration.ofHours(1)));
+        List<java.util.concurrent.CompletableFuture<Publication>> pending = new java.util.ArrayList<>();
+        for (int i = 0; i < 3 * (int) DiskStore.MIN_BLOCK; i++) { // delivered live, never committed
+            pending.add(engine.publish(Message.builder("hist:r", "e").build()));
+        }
+        long last = engine.position("hist:r").offset();
+        assertThat(last).isEqualTo(1 + 3 * DiskStore.MIN_BLOCK);
+        assertThat(pending).noneMatch(java.util.concurrent.CompletableFuture::isDone);
+        crash(engine);
+        engine = null;
+
+        open();
+        StreamPosition position = engine.position("hist:r");
+        assertThat(position.epoch()).isEqualTo(first.epoch());
+        assertThat(position.offset()).as("past every offset delivered before the crash").isGreaterThanOrEqualTo(last);
+        History fromLost = engine.history("hist:r", new StreamPosition(first.epoch(), last), 10).join();
+        assertThat(fromLost.covered()).isTrue();
+        assertThat(fromLost.publications()).isEmpty();
+        Publication next = publish("hist:r", "after", null);
+        assertThat(next.offset()).isEqualTo(position.offset() + 1);
+        assertThat(offsets(engine.history("hist:r", new StreamPosition(first.epoch(), 0), 10).join()))
+                .containsExactly(1L, next.offset());
+        assertThat(offsets(engine.history("hist:r", new StreamPosition(first.epoch(), 1), 10).join()))
+                .containsExactly(next.offset());
+        assertThat(offsets(engine.history("hist:r", new StreamPosition(first.epoch(), 2), 10).join()))
+                .as("from inside the gap").containsExactly(next.offset());
+    }
+
+    /** Drops the engine's store as a kill -9 would: no last commit, the file just closed. */
+    private static void crash(Engine e) throws Exception {
+        java.lang.reflect.Field storeField = MemoryEngine.class.getDeclaredField("store");
+        storeField.setAccessible(true);
+        Object store = storeField.get(e);
+        java.lang.reflect.Field mvField = DiskStore.class.getDeclaredField("mv");
+        mvField.setAccessible(true);
+        ((MVStore) mvField.get(store)).closeImmediately();
+    }
+
     private List<String> historyKeys() {
         MVStore mv = MVStore.open(dir.resolve(DiskStore.FILE_NAME).toString());
         try {
@@ -202,7 +276,7 @@ class DiskEngineTest {
     }
 
     /** The engine's sink when the test looks only at what the engine keeps. */
-    static final class NoSink implements Engine.PublicationSink {
+    static class NoSink implements Engine.PublicationSink {
         @Override
         public void deliver(Publication publication) {
         }

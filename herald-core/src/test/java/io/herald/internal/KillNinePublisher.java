@@ -12,8 +12,9 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The process {@link KillNineTest} kills: opens a disk engine on {@code args[0]} and publishes up to
- * {@code args[1]} messages to {@value #CHANNEL}, a few at a time, printing {@code acked <epoch> <offset>}
- * for each acknowledged one as its future completes.
+ * {@code args[1]} messages to {@value #CHANNEL}, a few at a time, printing {@code delivered <epoch> <offset>}
+ * as each reaches the sink (live delivery, before the commit) and {@code acked <epoch> <offset>} for
+ * each acknowledged one as its future completes.
  */
 public final class KillNinePublisher {
     static final String CHANNEL = "k9:stream";
@@ -25,7 +26,13 @@ public final class KillNinePublisher {
 
     public static void main(String[] args) throws InterruptedException {
         Engine engine = Engines.disk(Path.of(args[0]), Duration.ofMillis(20));
-        engine.start(new Engine.Context(new DiskEngineTest.NoSink(), HeraldClock.SYSTEM, CONFIG));
+        engine.start(new Engine.Context(new DiskEngineTest.NoSink() {
+            @Override
+            public void deliver(io.herald.Publication p) {
+                System.out.println("delivered " + p.epoch() + " " + p.offset());
+                System.out.flush();
+            }
+        }, HeraldClock.SYSTEM, CONFIG));
         System.out.println("started " + engine.position(CHANNEL).epoch() + " " + engine.position(CHANNEL).offset());
         System.out.flush();
         Semaphore inFlight = new Semaphore(20);
