@@ -92,6 +92,7 @@ public final class StormBench {
         volatile boolean settled;
         volatile boolean failedToOpen;
         long repeats;
+        long messageFrames;
         long lagFrames;
         long subscribedFrames;
 
@@ -131,6 +132,7 @@ public final class StormBench {
             content.getBytes(content.readerIndex(), b);
             switch (OffsetScanner.type(b, b.length)) {
                 case MESSAGES -> {
+                    messageFrames++;
                     long before = ledger.outOfOrder();
                     OffsetScanner.offsets(b, b.length, ledger::message);
                     repeats += ledger.outOfOrder() - before;
@@ -323,7 +325,7 @@ public final class StormBench {
             TimeUnit.MILLISECONDS.sleep(300);
             // 5. tally, on the event loops' results (volatile fields and settled counters)
             long recTrue = 0, recFalse = 0, noSubscribed = 0, gapClients = 0, gapOffsets = 0, repeatClients = 0, lagClients = 0,
-                    notDone = 0, received = 0, multiSub = 0;
+                    notDone = 0, received = 0, multiSub = 0, frames = 0;
             List<Long> times = new ArrayList<>();
             List<String> examples = new ArrayList<>();
             for (Client c : storm.clients) {
@@ -343,6 +345,7 @@ public final class StormBench {
                 if (c.lagFrames > 0) lagClients++;
                 if (c.subscribedFrames > 1) multiSub++;
                 received += c.ledger.received();
+                frames += c.messageFrames;
                 if (c.doneNanos >= 0) times.add(c.doneNanos - start);
                 else {
                     notDone++;
@@ -368,7 +371,8 @@ public final class StormBench {
             row(report, "reconnects", String.format("%,d issued in %.2f s (no pacing), %,d opened, %,d failed", attempted, issueSeconds,
                     storm.open.get(), storm.failed.get()));
             row(report, "**time until every client recovered everything**", finished && notDone == 0
-                    ? String.format("**%.2f s**", wall) : String.format("not reached: %,d not done after %d s", notDone, timeoutSeconds));
+                    ? String.format("**%.2f s**", wall) : String.format("not reached: %,d not done (%,d answered `recovered:false`, %,d failed to connect)%s",
+                    notDone, recFalse, storm.failed.get(), finished ? "" : String.format(", at the %d s timeout", timeoutSeconds)));
             if (!times.isEmpty()) {
                 row(report, "done at, from the first reconnect", String.format("p50 %.2f s, p90 %.2f s, p99 %.2f s, max %.2f s",
                         pct(times, 50), pct(times, 90), pct(times, 99), wall));
@@ -378,11 +382,13 @@ public final class StormBench {
             row(report, "clients with a repeat or out-of-order offset", String.format("%,d", repeatClients));
             row(report, "clients sent a `lag` frame", String.format("%,d", lagClients));
             row(report, "clients with more than one `subscribed`", String.format("%,d", multiSub));
-            row(report, "missed messages received", String.format("%,d of %,d", received, recoveredMessages));
+            row(report, "missed messages received", String.format("%,d of %,d, in %,d message/batch frames (%.1f a client)", received,
+                    recoveredMessages, frames, storm.clients.isEmpty() ? 0.0 : (double) frames / storm.clients.size()));
             row(report, "server CPU over the storm", serverCpuMs < 0 ? "–" : String.format("%,.0f ms in %.2f s (%.0f %% of a core)",
                     serverCpuMs, stormSeconds, serverCpuMs / 10 / stormSeconds));
             row(report, "**server CPU per recovered message**", serverCpuMs < 0 ? "–"
-                    : String.format("**%.2f µs** (÷ %,d × %d)", serverCpuMs * 1000 / recoveredMessages, n, missed));
+                    : String.format("**%.2f µs** (÷ %,d × %d)%s", serverCpuMs * 1000 / recoveredMessages, n, missed,
+                    received < recoveredMessages ? "; fewer were recovered: the quotient is of the owed, not the received" : ""));
             row(report, "load generator CPU; other CPU on the machine", String.format("%,d ms; %,d ms (machine busy − server − load generator)",
                     self1 - self0, busy1 - busy0 - (self1 - self0) - (long) Math.max(0, serverCpuMs)));
             if (!storm.notes.isEmpty() || !first.notes.isEmpty()) {
