@@ -9,6 +9,8 @@
 #   seeds     bench/scan.sh with the remaining arguments (the scan job replay: the job-progress workload).
 #   overload  bench/overload.sh with the remaining arguments (issue 10: 2,000 subscribers on one channel,
 #             some reading slowly, a publisher faster than fan-out; closes, lag accounting, memory).
+#   storm     bench/storm.sh with the remaining arguments (issue 12: 10,000 clients reconnect at once with
+#             ?since=epoch:offset after 100 missed messages; time to full recovery, server CPU per message).
 #
 # fanout and channels write their results to bench/results/<scenario>-<UTC timestamp>/ (git-ignored)
 # and docs/BENCHMARKS-<scenario>.md + .svg (unless --no-docs).
@@ -20,7 +22,7 @@
 #                [--rounds 1] [--warmup-seconds 20] [--warmup-rate fanout: 5; channels: 100] [--server-cpus 0]
 #                [--loadgen-cpus 1] [--connect-rate 1000] [--port 18800] [--no-build] [--no-docs]
 #   bench/run.sh idle [idle.sh's options]      bench/run.sh seeds [scan.sh's options]
-#   bench/run.sh overload [overload.sh's options]
+#   bench/run.sh overload [overload.sh's options]    bench/run.sh storm [storm.sh's options]
 #
 # The server runs on core 0 (taskset -c 0), the load generator and the publisher on core 1
 # (--server-cpus, --loadgen-cpus: taskset lists, e.g. 0,1 for both).
@@ -43,7 +45,8 @@ case "$scenario" in
     if [ -x bench/idle.sh ]; then exec bench/idle.sh "$@"; else exec bash bench/idle.sh "$@"; fi ;;
   seeds) exec bench/scan.sh "$@" ;;
   overload) exec bench/overload.sh "$@" ;;
-  *) echo "run.sh: unknown scenario '$scenario' (fanout, channels, idle, seeds or overload; try --help)" >&2; exit 2 ;;
+  storm) exec bench/storm.sh "$@" ;;
+  *) echo "run.sh: unknown scenario '$scenario' (fanout, channels, idle, seeds, overload or storm; try --help)" >&2; exit 2 ;;
 esac
 
 subscribers=10000
