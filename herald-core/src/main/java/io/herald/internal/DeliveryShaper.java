@@ -19,7 +19,7 @@ import java.util.Map;
  *       the messages behind it rather than letting them overtake it, so offsets never go backwards;
  *       it waits at most one throttle period.
  *   <li><b>Plain</b>: every one goes out, batched.
- *   <li><b>Batching</b>: a batch is due {@code batch.interval} after the last frame, or at once
+ *   <li><b>Batching</b>: a batch is due {@code batch.interval} after its first message, or at once
  *       when it holds {@code batch.maxSize}; frames never exceed {@code batch.maxSize} messages.
  *       <b>Leading edge</b>: a message that finds the stream quiet (no frame for at least
  *       {@code batch.interval}) goes out at once, and the interval starts from it: a lone change
@@ -69,6 +69,8 @@ final class DeliveryShaper {
     private long coalesced;
     /** When the last frame went out; far in the past at first, so the first message leads. */
     private long lastEmitNanos = Long.MIN_VALUE / 4;
+    /** When the last leading-edge frame went out: the interval that follows it starts there. */
+    private long lastLeadNanos = Long.MIN_VALUE / 4;
 
     DeliveryShaper(NamespaceOptions options, Output out, Wakeups wakeups) {
         this.out = out;
@@ -103,10 +105,13 @@ final class DeliveryShaper {
         live++;
         if (batchDue == NONE) {
             if (now - lastEmitNanos >= batchIntervalNanos && blocker == null) {
+                lastLeadNanos = now;
                 flush(now, false); // leading edge: a quiet stream sends at once (a throttled key still waits)
                 return;
             }
-            batchDue = Math.max(now, lastEmitNanos + batchIntervalNanos);
+            // a batch is due an interval after its first message, or after the leading frame it follows
+            long afterLead = lastLeadNanos + batchIntervalNanos;
+            batchDue = afterLead > now ? afterLead : now + batchIntervalNanos;
             wakeups.wakeAt(batchDue);
         }
         if (live >= maxSize && (blocker == null || now >= blockedUntil)) {
