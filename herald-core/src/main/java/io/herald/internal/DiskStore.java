@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * epoch, offset, completion and activity times as of its last written publication) and
  * {@code reserved} (keyed by channel alone: epoch and reservation).
  *
- * <p>File size: chunks whose content was rewritten are reused after the retention time (1 s, or 4
- * flush intervals; 0 let a kill -9 mid-commit damage the file), the committer compacts chunks less
+ * <p>File size: chunks whose content was rewritten are reused after the retention time (45 s,
+ * MVStore's default; shorter ones let a kill -9 leave a file that cannot be opened), the committer compacts chunks less
  * than half full every {@value #COMPACT_EVERY} commits, and the file is compacted on open and
  * close, so it stays within a small multiple of its live data plus what a few seconds write.
  *
@@ -62,6 +62,9 @@ import org.slf4j.LoggerFactory;
  * every later one with {@code unavailable}, and {@link #health} reports it, until a restart.
  */
 final class DiskStore implements StreamStore {
+    /** How long a rewritten chunk is kept before its space is reused: MVStore's crash-safe default. */
+    static final int RETENTION_MILLIS = 45_000;
+
     /** The file in the data directory. */
     static final String FILE_NAME = "history.mv.db";
     /** Compact the file every this many commits (1 s at the default flush interval). */
@@ -146,8 +149,11 @@ final class DiskStore implements StreamStore {
         List<Stored> stored;
         try {
             mv = new MVStore.Builder().fileName(fileName).autoCommitDisabled().open();
-            // chunks a commit no longer needs are reused once the commits after it are synced (one flush interval or so)
-            mv.setRetentionTime((int) Math.max(1000, 4 * flushInterval.toMillis()));
+            // Chunks a commit no longer needs are reused only after the retention time. MVStore writes its
+            // file header (which names the live chunks) lazily, so a short retention lets a chunk the
+            // header still names be overwritten, and a kill -9 then leaves a file that cannot be
+            // opened (seen: AssertionError on open with 1 s). MVStore's own default (45 s) is safe.
+            mv.setRetentionTime(RETENTION_MILLIS);
             history = mv.openMap("history");
             retained = mv.openMap("retained");
             streams = mv.openMap("streams");
