@@ -205,6 +205,11 @@ public final class TestClient implements AutoCloseable {
         channel.writeAndFlush(new TextWebSocketFrame(text)).syncUninterruptibly();
     }
 
+    /** Writes {@code frame} without waiting for the write (a flood that does not wait for the socket). */
+    public void sendFrameAsync(WebSocketFrame frame) {
+        channel.writeAndFlush(frame, channel.voidPromise());
+    }
+
     public void sendFrame(WebSocketFrame frame) {
         channel.writeAndFlush(frame).syncUninterruptibly();
     }
