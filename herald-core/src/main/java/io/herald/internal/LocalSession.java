@@ -1,6 +1,7 @@
 package io.herald.internal;
 
 import io.herald.ClientSession;
+import io.herald.History;
 import io.herald.CloseCodes;
 import io.herald.NamespaceOptions;
 import io.herald.Outlet;
@@ -147,7 +148,7 @@ final class LocalSession implements ClientSession {
     /** Sends the backlog while the socket takes it: a {@code lag} frame first if anything was dropped. */
     private void drain(Subscription sub, int maxSize) {
         if (sub.replaying) {
-            return; // the history goes first: see replay
+            return; // the history goes first: see hold
         }
         Backlog backlog = sub.backlog;
         while (outlet.isWritable()) {
@@ -222,40 +223,54 @@ final class LocalSession implements ClientSession {
         Subscription[] next = Arrays.copyOf(old, old.length + 1);
         next[old.length] = sub;
         subscriptions = next;
-        boolean retained = hub.options(sub.channel).retained();
         StreamPosition from = since.orElse(null);
         boolean recoverable = from != null && from.epoch().equals(position.epoch()) && from.offset() <= position.offset();
         if (recoverable && from.offset() == position.offset()) {
             return CompletableFuture.completedFuture(new Subscribed(position, true)); // nothing missed
         }
-        if (recoverable) {
-            return replay(sub, from, position);
-        }
-        if (retained) {
-            return withState(sub, position);
+        if (recoverable || hub.options(sub.channel).retained()) {
+            return hold(sub, recoverable ? from : null, position);
         }
         return CompletableFuture.completedFuture(new Subscribed(position, false));
     }
 
     /**
-     * A client that starts afresh on a channel that retains state gets that state first, as of its
-     * position: until the engine answers, live messages wait in the backlog (as in {@link #replay}).
+     * Starts {@code sub} with what it needs before the live stream (SPEC §6): the history after
+     * {@code from} (null: nothing to recover), and, when that cannot be recovered and the channel
+     * retains state, the state as of {@code position}. Until the engine answers, live messages
+     * (after {@code position}) wait in the subscription's backlog; the history goes in front of
+     * them, so the client sees every offset once, in order, with no gap at the seam. The replay goes
+     * through the backlog, so a long catch-up is compact: keyed values coalesce, and past the
+     * outbound bound the oldest plain messages are dropped and reported in a {@code lag} frame, as
+     * for any slow consumer. The future completes on the loop, before anything held is sent.
      */
-    private CompletableFuture<Subscribed> withState(Subscription sub, StreamPosition position) {
+    private CompletableFuture<Subscribed> hold(Subscription sub, StreamPosition from, StreamPosition position) {
         NamespaceOptions options = hub.options(sub.channel);
         sub.backlog = new Backlog(options.outboundBufferBytes());
         sub.replaying = true;
+        CompletableFuture<History> read = from == null ? CompletableFuture.completedFuture(null)
+                : hub.history(sub.channel, from, (int) Math.min(Integer.MAX_VALUE, position.offset() - from.offset()));
         CompletableFuture<Subscribed> done = new CompletableFuture<>();
-        hub.retained(sub.channel).whenComplete((state, err) -> executor().execute(() -> {
+        read.whenComplete((history, err) -> {
             if (err != null) {
-                log.warn("connection {}: retained state of {} could not be read: {}", outlet.id(), sub.channel, err.toString());
+                log.warn("connection {}: history of {} could not be read; subscribing without recovery: {}",
+                        outlet.id(), sub.channel, err.toString());
             }
-            finishReplay(sub, position, position, List.of(), options);
-            done.complete(new Subscribed(position, false, err == null ? stateAt(state, position, sub) : List.of()));
-            if (!closed && sub.backlog != null && outlet.isWritable()) {
-                drain(sub, options.batchMaxSize());
-            }
-        }));
+            boolean recovered = history != null && history.covered() && history.epoch().equals(position.epoch());
+            CompletableFuture<List<Publication>> state = !recovered && options.retained() ? hub.retained(sub.channel)
+                    : CompletableFuture.completedFuture(List.of());
+            state.whenComplete((values, e) -> executor().execute(() -> {
+                if (e != null) {
+                    log.warn("connection {}: retained state of {} could not be read: {}", outlet.id(), sub.channel, e.toString());
+                }
+                finishReplay(sub, from != null ? from : position, position,
+                        recovered ? history.publications() : List.of(), options);
+                done.complete(new Subscribed(position, recovered, e == null ? stateAt(values, position, sub) : List.of()));
+                if (!closed && sub.backlog != null && outlet.isWritable()) {
+                    drain(sub, options.batchMaxSize());
+                }
+            }));
+        });
         return done;
     }
 
@@ -268,51 +283,6 @@ final class LocalSession implements ClientSession {
             }
         }
         return out;
-    }
-
-    /**
-     * Recovers what {@code sub} missed between {@code from} and {@code position} from the channel's
-     * history (SPEC §6). Until the history arrives, live messages (after {@code position}) wait in
-     * the subscription's backlog; the history goes in front of them, so the client sees every
-     * offset once, in order, with no gap at the seam. The replay goes through the backlog, so a
-     * long catch-up is compact: keyed values coalesce, and past the outbound bound the oldest plain
-     * messages are dropped and reported in a {@code lag} frame, as for any slow consumer. The
-     * future completes on the loop, before anything of the replay is sent.
-     */
-    private CompletableFuture<Subscribed> replay(Subscription sub, StreamPosition from, StreamPosition position) {
-        NamespaceOptions options = hub.options(sub.channel);
-        sub.backlog = new Backlog(options.outboundBufferBytes());
-        sub.replaying = true;
-        CompletableFuture<Subscribed> done = new CompletableFuture<>();
-        int missed = (int) Math.min(Integer.MAX_VALUE, position.offset() - from.offset());
-        hub.history(sub.channel, from, missed).whenComplete((history, err) -> executor().execute(() -> {
-            boolean recovered = err == null && history.covered() && history.epoch().equals(position.epoch());
-            if (err != null) {
-                log.warn("connection {}: history of {} could not be read; subscribing without recovery: {}",
-                        outlet.id(), sub.channel, err.toString());
-            }
-            finishReplay(sub, from, position, recovered ? history.publications() : List.of(), options);
-            if (!recovered && options.retained()) {
-                // the client could not recover: it starts afresh, from the retained state
-                sub.replaying = true; // hold the live messages until the state is out
-                if (sub.backlog == null) {
-                    sub.backlog = new Backlog(options.outboundBufferBytes());
-                }
-                hub.retained(sub.channel).whenComplete((state, e) -> executor().execute(() -> {
-                    sub.replaying = false;
-                    done.complete(new Subscribed(position, false, e == null ? stateAt(state, position, sub) : List.of()));
-                    if (!closed && sub.backlog != null && outlet.isWritable()) {
-                        drain(sub, options.batchMaxSize());
-                    }
-                }));
-                return;
-            }
-            done.complete(new Subscribed(position, recovered));
-            if (!closed && sub.backlog != null && outlet.isWritable()) {
-                drain(sub, options.batchMaxSize());
-            }
-        }));
-        return done;
     }
 
     /** Puts the missed publications in front of what arrived live meanwhile. */
