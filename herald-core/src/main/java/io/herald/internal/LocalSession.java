@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 300 lines on purpose: one connection's subscriptions and everything that holds their
+// messages back (backlogs, recovery, retained state, shutdown flush) share the backlog's invariants.
 /**
  * The core's side of one client connection: its subscriptions and, while its socket is not
  * writable, their backlogs. Confined to the outlet's event loop.

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 300 lines on purpose: the connection's whole life (state machine, auth, heartbeat,
+// subscriptions, shutdown, close timer) for every transport; split, its states would span classes.
 /**
  * What Herald does with a client connection, whatever its transport: its life (the state machine
  * below), its place in the registry and the metrics, who it is ({@link ConnectionAuth}), its

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 300 lines on purpose: the one table of routes, with the checks that must run before each
+// (method, credentials, upgrade, SSE); the handlers themselves live in HttpApi, AdminApi and the transports.
 /**
  * Routes HTTP requests to the API, upgrades {@code /ws} and {@code /ws/{channel}} to WebSocket and
  * starts SSE streams ({@code /sse}).
