@@ -36,19 +36,24 @@ class HardeningTest {
         assertThat(bystander.isOpen()).isTrue();
     }
 
+    /** Sends up to {@code n} protocol pings, waiting for each write, until the server closes; returns its close code. */
+    private static int pingUntilClosed(TestClient flooder, int n) {
+        for (int i = 0; i < n && flooder.isOpen(); i++) {
+            try {
+                flooder.sendFrame(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING_PAYLOAD)));
+            } catch (Exception closedMeanwhile) {
+                break;
+            }
+        }
+        return flooder.awaitClose();
+    }
+
     @Test
     void pingsCountAgainstTheInboundRate() {
         try (TestServer server = TestServer.start(b -> b.inboundRate(20));
                 TestClient bystander = server.subscriber("hard:bystander");
                 TestClient flooder = server.client("/ws")) {
-            for (int i = 0; i < 200 && flooder.isOpen(); i++) {
-                try {
-                    flooder.sendFrame(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING_PAYLOAD)));
-                } catch (Exception closedMeanwhile) {
-                    break;
-                }
-            }
-            assertThat(flooder.awaitClose()).isEqualTo(CloseCodes.POLICY_VIOLATION);
+            assertThat(pingUntilClosed(flooder, 200)).isEqualTo(CloseCodes.POLICY_VIOLATION);
             bystanderStillReceives(server, bystander, "hard:bystander");
         }
     }
@@ -62,14 +67,7 @@ class HardeningTest {
                 TestClient bystander = server.client("/ws/hard:bystander?token=" + token);
                 TestClient flooder = TestClient.connect(server.port(), "/ws")) {
             bystander.expect("subscribed");
-            for (int i = 0; i < 200 && flooder.isOpen(); i++) {
-                try {
-                    flooder.sendFrame(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING_PAYLOAD)));
-                } catch (Exception closedMeanwhile) {
-                    break;
-                }
-            }
-            assertThat(flooder.awaitClose()).isEqualTo(CloseCodes.POLICY_VIOLATION);
+            assertThat(pingUntilClosed(flooder, 200)).isEqualTo(CloseCodes.POLICY_VIOLATION);
             bystanderStillReceives(server, bystander, "hard:bystander");
         }
     }
