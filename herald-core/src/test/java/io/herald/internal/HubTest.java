@@ -196,4 +196,72 @@ class HubTest {
         }
         assertThat(writesBeforeOtherTask.get()).as("writes done when the other task ran").isBetween(1, n - 1);
     }
+
+    /** Members on one loop, the first of which runs {@code duringFirstPass} from its first write (inside a pass). */
+    private List<RecordingOutlet> membersWhoseFirstWriteRuns(Herald h, EventExecutor loop, int n, String channel,
+            Runnable duringFirstPass) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        List<RecordingOutlet> outlets = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            boolean first = i == 0;
+            RecordingOutlet out = new RecordingOutlet("c" + i, loop) {
+                @Override
+                public void send(io.herald.MessageFrame frame) {
+                    super.send(frame);
+                    if (first && ran.compareAndSet(false, true)) {
+                        duringFirstPass.run();
+                    }
+                }
+            };
+            outlets.add(out);
+            on(loop, () -> h.openSession(out).subscribe(channel, Optional.empty()));
+        }
+        return outlets;
+    }
+
+    private static Herald withOutboundBuffer(long bytes) {
+        return Herald.builder().config(io.herald.HeraldConfig.newBuilder()
+                .defaults(io.herald.NamespaceOptions.newBuilder().outboundBufferBytes(bytes).build()).build()).start();
+    }
+
+    /** Issue 10: what a loop cannot fan out in time is bounded for the whole feed, and every member hears of the drop. */
+    @Test
+    void plainMessagesQueuedBehindAPassPastTheBoundAreDroppedAndToldToEveryMemberAsLag() throws Exception {
+        EventExecutor loop = loops.next();
+        try (Herald h = withOutboundBuffer(1024)) {
+            String pad = "x".repeat(100);
+            List<RecordingOutlet> outlets = membersWhoseFirstWriteRuns(h, loop, 2 * ChannelFeed.SLICE, "q:1", () -> {
+                for (int i = 0; i < 50; i++) {
+                    h.publish("q:1", "host", pad); // offered while the pass over the members is under way
+                }
+            });
+            h.publish("q:1", "host", pad).join();
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> outlets.stream()
+                    .allMatch(o -> o.offsets().contains(51L)));
+            for (RecordingOutlet o : outlets) {
+                long skipped = o.frames.stream().filter(f -> f.path("type").asText().equals("lag"))
+                        .mapToLong(f -> f.path("skipped").asLong()).sum();
+                assertThat(skipped).as(o.id()).isPositive();
+                assertThat(o.offsets().size() + skipped).as("%s: every offset delivered or told", o.id()).isEqualTo(51);
+                assertThat(o.offsets()).as(o.id()).isSorted().doesNotHaveDuplicates();
+            }
+        }
+    }
+
+    @Test
+    void criticalMessagesQueuedBehindAPassPastTheHardBoundCloseTheMembersWith4003() throws Exception {
+        EventExecutor loop = loops.next();
+        try (Herald h = withOutboundBuffer(1024)) {
+            String pad = "x".repeat(100);
+            List<RecordingOutlet> outlets = membersWhoseFirstWriteRuns(h, loop, 2 * ChannelFeed.SLICE, "q:2", () -> {
+                for (int i = 0; i < 50; i++) { // 50 × ~150 B, past 4 × 1 KiB, none of them droppable
+                    h.publish(io.herald.Message.builder("q:2", "phase").critical(true)
+                            .data(com.fasterxml.jackson.databind.node.TextNode.valueOf(pad)).build());
+                }
+            });
+            h.publish("q:2", "host", pad).join();
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> outlets.stream()
+                    .allMatch(o -> o.closeCode == io.herald.CloseCodes.SLOW_CONSUMER));
+        }
+    }
 }
