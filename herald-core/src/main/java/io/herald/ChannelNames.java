@@ -3,7 +3,9 @@ package io.herald;
 /**
  * Channel names (SPEC §2): {@code namespace:name}, 1–255 characters of {@code [A-Za-z0-9_.:@#/-]}.
  * The namespace is everything before the first {@code ':'}; a name without one belongs to the
- * empty namespace and takes the default options.
+ * empty namespace and takes the default options. A name may also start with {@code '$'}: Herald's
+ * own system channels (such as {@code $herald:occupancy}), which only Herald publishes to and only
+ * admins may subscribe to.
  */
 public final class ChannelNames {
     /** The longest channel name accepted, in characters. */
@@ -36,11 +38,16 @@ public final class ChannelNames {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c >= 128 || !ALLOWED[c]) {
+            if ((c >= 128 || !ALLOWED[c]) && !(c == '$' && i == 0 && name.length() > 1)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether {@code name} is one of Herald's own system channels ({@code $…}). */
+    public static boolean isSystem(String name) {
+        return name.startsWith("$");
     }
 
     /**
@@ -62,7 +69,8 @@ public final class ChannelNames {
         }
         if (!isValid(name)) {
             throw HeraldException.badRequest(
-                    "invalid channel name '" + abbreviate(name) + "': allowed characters are A-Z a-z 0-9 _ . : @ # / -");
+                    "invalid channel name '" + abbreviate(name) + "': allowed characters are A-Z a-z 0-9 _ . : @ # / -"
+                            + " (and a leading $ for Herald's own system channels)");
         }
         return name;
     }

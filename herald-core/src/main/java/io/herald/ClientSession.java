@@ -55,6 +55,12 @@ public interface ClientSession {
     /** Ends the subscription; returns whether there was one. */
     boolean unsubscribe(String channel);
 
+    /**
+     * Messages waiting for this client in the core's backlogs because its socket did not take them
+     * yet. Safe to call from any thread; approximate (read without stopping the loop).
+     */
+    long backlogMessages();
+
     /** The channels this session is subscribed to. Unlike the other methods, safe to call from any thread. */
     Set<String> channels();
 

@@ -10,10 +10,14 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +45,13 @@ public final class Herald implements AutoCloseable {
     /** How often completed and idle channels are looked for and removed, by default. */
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(1);
 
+    /**
+     * The system channel where Herald publishes occupancy changes (SPEC §7): a critical message
+     * {@code occupied} or {@code vacant} with data {@code {"channel":…}} when a channel gains its
+     * first subscriber on this node or loses its last. Admins may subscribe; nobody may publish.
+     */
+    public static final String OCCUPANCY_CHANNEL = "$herald:occupancy";
+
     private static final Logger log = LoggerFactory.getLogger(Herald.class);
 
     private final HeraldConfig config;
@@ -51,6 +62,9 @@ public final class Herald implements AutoCloseable {
     private final Hub hub;
     private final List<Transport> transports;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<OccupancyListener> occupancyListeners = new CopyOnWriteArrayList<>();
+    /** Reports occupancy changes one at a time, in the order the hub saw them. */
+    private final ExecutorService occupancy;
     private ScheduledExecutorService sweeper;
 
     private Herald(Builder b) {
@@ -58,8 +72,13 @@ public final class Herald implements AutoCloseable {
         this.clock = b.clock;
         this.engine = b.engine != null ? b.engine : Engines.memory();
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry();
-        this.stats = new StatsRegistry(new HeraldMetrics(meterRegistry, config));
-        this.hub = new Hub(engine, config, clock, stats);
+        this.stats = new StatsRegistry(new HeraldMetrics(meterRegistry, config), clock, config);
+        this.occupancy = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "herald-occupancy");
+            t.setDaemon(true);
+            return t;
+        });
+        this.hub = new Hub(engine, config, clock, stats, this::occupancyChanged);
         this.transports = List.copyOf(b.transports);
     }
 
@@ -73,6 +92,14 @@ public final class Herald implements AutoCloseable {
      */
     public CompletableFuture<Publication> publish(Message message) {
         Objects.requireNonNull(message, "message");
+        if (ChannelNames.isSystem(message.channel())) {
+            return CompletableFuture.failedFuture(HeraldException.forbidden(
+                    "'" + message.channel() + "' is a system channel: only Herald publishes to $ channels"));
+        }
+        return publishChecked(message);
+    }
+
+    private CompletableFuture<Publication> publishChecked(Message message) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(HeraldException.engineUnavailable("Herald is closed"));
         }
@@ -129,6 +156,44 @@ public final class Herald implements AutoCloseable {
         return hub.openSession(outlet);
     }
 
+    /**
+     * Adds a listener told when a channel gains its first subscriber on this node or loses its last
+     * (see {@link OccupancyListener} for its thread and ordering).
+     */
+    public void addOccupancyListener(OccupancyListener listener) {
+        occupancyListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeOccupancyListener(OccupancyListener listener) {
+        occupancyListeners.remove(listener);
+    }
+
+    /** Called by the hub under the channel's lock: queued, so changes are reported in order and off the caller's thread. */
+    private void occupancyChanged(String channel, boolean occupied) {
+        try {
+            occupancy.execute(() -> reportOccupancy(channel, occupied));
+        } catch (RejectedExecutionException e) {
+            // closing: nobody is left to tell
+        }
+    }
+
+    private void reportOccupancy(String channel, boolean occupied) {
+        Message m = Message.builder(OCCUPANCY_CHANNEL, occupied ? "occupied" : "vacant")
+                .data(Json.toTree(Map.of("channel", channel))).critical(true).build();
+        publishChecked(m).whenComplete((p, err) -> {
+            if (err != null && !closed.get()) {
+                log.warn("could not publish the occupancy of {} to {}: {}", channel, OCCUPANCY_CHANNEL, err.toString());
+            }
+        });
+        for (OccupancyListener l : occupancyListeners) {
+            try {
+                l.changed(channel, occupied);
+            } catch (RuntimeException e) {
+                log.warn("occupancy listener failed for {}", channel, e);
+            }
+        }
+    }
+
     /** How many clients on this node are subscribed to {@code channel}: publishers may skip work when 0. */
     public int subscriberCount(String channel) {
         return hub.subscriberCount(channel);
@@ -142,6 +207,14 @@ public final class Herald implements AutoCloseable {
             out.add(info(s, now));
         }
         return out;
+    }
+
+    /**
+     * The channels in aggregate (SPEC §7), of {@code namespace} or, when null, of every namespace:
+     * completed channels count until {@link HeraldConfig#statsWindow()} after their removal.
+     */
+    public ChannelSummary summary(String namespace) {
+        return stats.summary(namespace);
     }
 
     /** A snapshot of {@code channel}, if this node knows it. */
@@ -245,7 +318,10 @@ public final class Herald implements AutoCloseable {
      * call it yourself when driving a manual clock.
      */
     public CompletableFuture<Integer> sweep() {
-        return engine.sweep();
+        return engine.sweep().thenApply(removed -> {
+            stats.sweep(config, hub::hasSubscribers);
+            return removed;
+        });
     }
 
     /** Whether {@link #close()} has begun. */
@@ -265,13 +341,14 @@ public final class Herald implements AutoCloseable {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
+        occupancy.shutdown();
         engine.close();
     }
 
     /** The sweeper's task: waits for the sweep, so sweeps never overlap. */
     private void sweepQuietly() {
         try {
-            int removed = engine.sweep().join();
+            int removed = sweep().join();
             if (removed > 0) {
                 log.debug("removed {} completed or idle channels", removed);
             }
@@ -360,6 +437,7 @@ public final class Herald implements AutoCloseable {
                 if (herald.sweeper != null) {
                     herald.sweeper.shutdownNow();
                 }
+                herald.occupancy.shutdown();
                 herald.engine.close();
                 throw e;
             }

@@ -1,5 +1,6 @@
 package io.herald;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -7,15 +8,20 @@ import java.util.Map;
  * Immutable and thread-safe.
  */
 public final class HeraldConfig {
+    /** How long a completed channel still counts in the stats after it is removed, by default. */
+    public static final Duration DEFAULT_STATS_WINDOW = Duration.ofHours(1);
+
     /** The default configuration: every namespace on {@link NamespaceOptions#DEFAULTS}. */
     public static final HeraldConfig DEFAULTS = newBuilder().build();
 
     private final NamespaceOptions defaults;
     private final Map<String, NamespaceOptions> namespaces;
+    private final Duration statsWindow;
 
     private HeraldConfig(Builder b) {
         this.defaults = b.defaults;
         this.namespaces = Map.copyOf(b.namespaces);
+        this.statsWindow = b.statsWindow;
     }
 
     public static Builder newBuilder() {
@@ -23,7 +29,15 @@ public final class HeraldConfig {
     }
 
     public Builder toBuilder() {
-        return new Builder().defaults(defaults).namespaces(namespaces);
+        return new Builder().defaults(defaults).namespaces(namespaces).statsWindow(statsWindow);
+    }
+
+    /**
+     * How long a completed channel still counts in {@code completed_channels} and
+     * {@code average_elapsed_seconds} after its {@code cleanupDelay} removed it (to the minute).
+     */
+    public Duration statsWindow() {
+        return statsWindow;
     }
 
     /** Options of namespaces that have no override. */
@@ -43,12 +57,13 @@ public final class HeraldConfig {
 
     @Override
     public String toString() {
-        return "HeraldConfig{defaults=" + defaults + ", namespaces=" + namespaces + '}';
+        return "HeraldConfig{defaults=" + defaults + ", namespaces=" + namespaces + ", statsWindow=" + statsWindow + '}';
     }
 
     public static final class Builder {
         private NamespaceOptions defaults = NamespaceOptions.DEFAULTS;
         private Map<String, NamespaceOptions> namespaces = Map.of();
+        private Duration statsWindow = DEFAULT_STATS_WINDOW;
 
         private Builder() {
         }
@@ -60,6 +75,15 @@ public final class HeraldConfig {
 
         public Builder namespaces(Map<String, NamespaceOptions> v) {
             namespaces = v;
+            return this;
+        }
+
+        /** {@code stats.window}: at least one minute. */
+        public Builder statsWindow(Duration v) {
+            if (v == null || v.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("stats.window must be at least 1m, was " + v);
+            }
+            statsWindow = v;
             return this;
         }
 

@@ -17,10 +17,13 @@ public final class ChannelStats {
     volatile long startedAt;
     /** Epoch millis of completion, or 0 while active. */
     volatile long completedAt;
+    /** Epoch millis of the last message, or of the counters' creation before the first. */
+    volatile long lastActiveAt;
 
-    ChannelStats(String channel, HeraldMetrics.NamespaceMeters meters) {
+    ChannelStats(String channel, HeraldMetrics.NamespaceMeters meters, long createdAt) {
         this.channel = channel;
         this.meters = meters;
+        this.lastActiveAt = createdAt;
     }
 
     /** Counts one publication at {@code ts}; {@code completes} when it completed the channel. */
@@ -30,6 +33,7 @@ public final class ChannelStats {
         if (startedAt == 0) {
             startedAt = ts;
         }
+        lastActiveAt = ts;
         completedAt = completes ? ts : 0;
     }
 

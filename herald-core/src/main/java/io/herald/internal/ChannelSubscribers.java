@@ -33,6 +33,8 @@ final class ChannelSubscribers {
     boolean removed;
     /** Whether the hub declared this node's interest in the channel to the engine for this record. */
     boolean interested;
+    /** Whether the hub reported this channel occupied (and owes a vacant when it drops it). Guarded by this. */
+    boolean occupied;
 
     ChannelSubscribers(String channel, HeraldClock clock, NamespaceOptions options, StatsRegistry stats) {
         this.channel = channel;

@@ -38,13 +38,27 @@ public final class Hub implements Engine.PublicationSink {
     private final HeraldConfig config;
     private final HeraldClock clock;
     private final StatsRegistry stats;
+    private final Occupancy occupancy;
     private final ConcurrentHashMap<String, ChannelSubscribers> channels = new ConcurrentHashMap<>();
 
-    public Hub(Engine engine, HeraldConfig config, HeraldClock clock, StatsRegistry stats) {
+    /**
+     * Told, under the channel's lock (so a channel's changes come in order), when a channel gains
+     * its first local subscriber or loses its last; system channels ({@code $…}) are not told. Must
+     * not block.
+     */
+    @FunctionalInterface
+    public interface Occupancy {
+        Occupancy NONE = (channel, occupied) -> { };
+
+        void changed(String channel, boolean occupied);
+    }
+
+    public Hub(Engine engine, HeraldConfig config, HeraldClock clock, StatsRegistry stats, Occupancy occupancy) {
         this.engine = engine;
         this.config = config;
         this.clock = clock;
         this.stats = stats;
+        this.occupancy = occupancy;
     }
 
     StatsRegistry stats() {
@@ -154,6 +168,10 @@ public final class Hub implements Engine.PublicationSink {
                 StreamPosition position = engine.position(sub.channel);
                 sub.since = position.offset();
                 subs.add(sub);
+                if (!subs.occupied && !ChannelNames.isSystem(sub.channel)) {
+                    subs.occupied = true;
+                    occupancy.changed(sub.channel, true);
+                }
                 return position;
             }
         }
@@ -174,6 +192,10 @@ public final class Hub implements Engine.PublicationSink {
     /** Drops {@code subs} from the hub and withdraws its interest; caller holds its lock. */
     private void drop(ChannelSubscribers subs) {
         subs.removed = true;
+        if (subs.occupied) {
+            subs.occupied = false;
+            occupancy.changed(subs.channel, false);
+        }
         if (subs.interested) {
             declare(subs.channel, engine.unsubscribe(subs.channel), "unsubscribe");
         }

@@ -324,6 +324,22 @@ final class LocalSession implements ClientSession {
         return true;
     }
 
+    /**
+     * Messages waiting in this session's backlogs (the socket did not take them yet), read without
+     * stopping the loop: approximate, for monitoring.
+     */
+    @Override
+    public long backlogMessages() {
+        long n = 0;
+        for (Subscription sub : subscriptions) {
+            Backlog b = sub.backlog;
+            if (b != null) {
+                n += b.size();
+            }
+        }
+        return n;
+    }
+
     @Override
     public Set<String> channels() {
         Subscription[] subs = subscriptions;

@@ -7,6 +7,12 @@ import java.util.Set;
  * A snapshot of one connection (SPEC §7). Times are epoch milliseconds; {@code state} is one of
  * {@code connecting, connected, disconnecting, disconnected, error}. Counters are read without
  * stopping the connection, so they may trail its traffic by a message.
+ *
+ * @param backlogMessages messages waiting in Herald's backlogs for this client (its socket did not
+ *                        take them yet; coalesced and bounded, SPEC §3)
+ * @param pendingBytes    bytes written but still in the socket's outbound buffer
+ * @param lagEvents       {@code lag} frames sent to this client
+ * @param skipped         messages dropped for this client, as its {@code lag} frames counted them
  */
 public record ConnectionStats(
         String id,
@@ -23,5 +29,9 @@ public record ConnectionStats(
         long bytesOut,
         long errors,
         Optional<String> lastError,
-        long lastSeen) {
+        long lastSeen,
+        long backlogMessages,
+        long pendingBytes,
+        long lagEvents,
+        long skipped) {
 }

@@ -92,6 +92,8 @@ public final class HeraldServer implements Transport {
         workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("herald-io"), io);
         allChannels = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
         context = new ServerContext(herald, config, prometheus(herald.meterRegistry()));
+        config.occupancyWebhook().ifPresent(url -> herald.addOccupancyListener(
+                new io.herald.server.internal.OccupancyWebhook(url, herald.clock(), herald.meterRegistry())));
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(channelClass)

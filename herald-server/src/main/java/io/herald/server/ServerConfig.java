@@ -59,6 +59,7 @@ public final class ServerConfig {
     private final int compressionThreshold;
     private final Duration reconnectAfter;
     private final Duration reconnectJitter;
+    private final java.net.URI occupancyWebhook;
     private final AuthConfig auth;
 
     private ServerConfig(Builder b) {
@@ -83,6 +84,7 @@ public final class ServerConfig {
         compressionThreshold = b.compressionThreshold;
         reconnectAfter = b.reconnectAfter;
         reconnectJitter = b.reconnectJitter;
+        occupancyWebhook = b.occupancyWebhook;
         auth = b.auth;
     }
 
@@ -113,6 +115,7 @@ public final class ServerConfig {
         b.compressionThreshold = compressionThreshold;
         b.reconnectAfter = reconnectAfter;
         b.reconnectJitter = reconnectJitter;
+        b.occupancyWebhook = occupancyWebhook;
         b.auth = auth;
         return b;
     }
@@ -233,6 +236,15 @@ public final class ServerConfig {
         return reconnectJitter;
     }
 
+    /**
+     * Where Herald POSTs occupancy changes ({@code occupancy.webhook}): {@code {"event":"occupied"|"vacant",
+     * "channel":…,"ts":…}} when a channel gains its first subscriber on this node or loses its last;
+     * empty (the default) for none.
+     */
+    public java.util.Optional<java.net.URI> occupancyWebhook() {
+        return java.util.Optional.ofNullable(occupancyWebhook);
+    }
+
     /** Who may connect, subscribe, publish and call the API (default {@link AuthConfig#DEFAULTS}: nobody until configured). */
     public AuthConfig auth() {
         return auth;
@@ -249,7 +261,7 @@ public final class ServerConfig {
                 + ", handshakeTimeout=" + handshakeTimeout + ", keepAliveTimeout=" + keepAliveTimeout
                 + ", compression=" + compression + ", compressionThreshold=" + compressionThreshold
                 + ", reconnectAfter=" + reconnectAfter
-                + ", reconnectJitter=" + reconnectJitter + ", auth=" + auth + '}';
+                + ", reconnectJitter=" + reconnectJitter + ", occupancyWebhook=" + occupancyWebhook + ", auth=" + auth + '}';
     }
 
     /** Builds a {@link ServerConfig}. Not thread-safe. */
@@ -275,6 +287,7 @@ public final class ServerConfig {
         private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
         private Duration reconnectAfter = DEFAULT_RECONNECT_AFTER;
         private Duration reconnectJitter = DEFAULT_RECONNECT_JITTER;
+        private java.net.URI occupancyWebhook;
         private AuthConfig auth = AuthConfig.DEFAULTS;
 
         private Builder() {
@@ -382,6 +395,16 @@ public final class ServerConfig {
 
         public Builder reconnectJitter(Duration v) {
             reconnectJitter = v;
+            return this;
+        }
+
+        /** {@code occupancy.webhook}: an http or https URL, or null for none. */
+        public Builder occupancyWebhook(java.net.URI v) {
+            if (v != null && (v.getScheme() == null || !(v.getScheme().equals("http") || v.getScheme().equals("https"))
+                    || v.getHost() == null)) {
+                throw new IllegalArgumentException("occupancy.webhook must be an http or https URL, was " + v);
+            }
+            occupancyWebhook = v;
             return this;
         }
 

@@ -115,12 +115,18 @@ class ObservabilityTest {
             assertThat(conns.path("summary").path("active").asInt()).isEqualTo(5);
             assertThat(conns.path("summary").path("messages_sent").asLong()).isEqualTo(received);
             long sum = 0;
+            long skipped = 0;
+            long lagEvents = 0;
             for (JsonNode c : conns.path("connections")) {
                 sum += c.path("messages_out").asLong();
+                skipped += c.path("skipped").asLong();
+                lagEvents += c.path("lag_events").asLong();
                 assertThat(c.path("state").asText()).isEqualTo("connected");
                 assertThat(c.path("remote_ip").asText()).isEqualTo("127.0.0.1");
             }
             assertThat(sum).isEqualTo(received);
+            assertThat(skipped).as("the lag the connections were told, as /api/connections counts it").isEqualTo(slow[1]);
+            assertThat(lagEvents).isPositive();
             assertThat(server.get("/api/connections?channel=obs:2").json().path("matching").asInt()).isEqualTo(1);
             JsonNode page = server.get("/api/connections?limit=2&offset=2").json();
             assertThat(page.path("connections")).hasSize(2);

@@ -1,6 +1,7 @@
 package io.herald.server.internal;
 
 import io.herald.ChannelInfo;
+import io.herald.ChannelSummary;
 import io.herald.ChannelNames;
 import io.herald.CloseCodes;
 import io.herald.HeraldException;
@@ -31,22 +32,40 @@ final class AdminApi {
         this.server = server;
     }
 
-    /** {@code GET /api/stats[?namespace=]}. */
+    /**
+     * {@code GET /api/stats[?namespace=]}: the channels in aggregate, then each channel held now.
+     * Completed channels count until {@code stats.window} after their cleanup; subscribing alone does
+     * not make a channel active (it is idle until its first message).
+     */
     void stats(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder query) {
         String namespace = param(query, "namespace");
         List<ChannelInfo> channels = channels(namespace);
-        long completed = channels.stream().filter(ChannelInfo::completed).count();
+        ChannelSummary summary = server.herald().summary(namespace);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("total_channels", channels.size());
-        body.put("active_channels", channels.size() - completed);
-        body.put("completed_channels", completed);
-        body.put("total_messages", channels.stream().mapToLong(ChannelInfo::published).sum());
-        body.put("average_elapsed_seconds", round(channels.stream().mapToDouble(ChannelInfo::elapsedSeconds).average().orElse(0)));
+        body.put("total_channels", summary.total());
+        body.put("active_channels", summary.active());
+        body.put("idle_channels", summary.idle());
+        body.put("completed_channels", summary.completed());
+        body.put("total_messages", summary.messages());
+        body.put("completed_messages", summary.completedMessages());
+        body.put("average_elapsed_seconds", round(summary.averageElapsedSeconds()));
+        body.put("window_seconds", summary.windowSeconds());
         List<Map<String, Object>> list = new ArrayList<>();
         for (ChannelInfo c : channels) {
             list.add(channelJson(c, false));
         }
         body.put("channels", list);
+        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
+    }
+
+    /**
+     * {@code GET /api/channels/{ch}/subscribers}: how many clients on this node are subscribed, so
+     * a publisher can skip work nobody watches; 0 for a channel nobody has touched, never 404.
+     */
+    void subscribers(ChannelHandlerContext ctx, boolean keepAlive, String channel) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("channel", channel);
+        body.put("subscribers", server.herald().subscriberCount(channel));
         HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
     }
 
@@ -254,6 +273,10 @@ final class AdminApi {
         m.put("frames_out", c.framesOut());
         m.put("bytes_in", c.bytesIn());
         m.put("bytes_out", c.bytesOut());
+        m.put("backlog_messages", c.backlogMessages());
+        m.put("pending_bytes", c.pendingBytes());
+        m.put("lag_events", c.lagEvents());
+        m.put("skipped", c.skipped());
         m.put("errors", c.errors());
         m.put("last_error", c.lastError().orElse(null));
         m.put("last_seen", Instant.ofEpochMilli(c.lastSeen()).toString());

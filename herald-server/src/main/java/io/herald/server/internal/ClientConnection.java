@@ -11,6 +11,7 @@ import io.herald.StreamPosition;
 import io.herald.server.ConnectionStats;
 import io.herald.server.internal.auth.Permissions;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -80,7 +81,9 @@ abstract class ClientConnection implements Connection, Outlet {
     @Override
     public final ConnectionStats snapshot() {
         ClientSession s = session;
-        return info.snapshot(s == null ? Set.of() : s.channels());
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return info.snapshot(s == null ? Set.of() : s.channels(), s == null ? 0 : s.backlogMessages(),
+                out == null ? 0 : out.totalPendingWriteBytes());
     }
 
     @Override
@@ -298,7 +301,7 @@ abstract class ClientConnection implements Connection, Outlet {
         }
         log.info("connection {} closed (code {}) after {} ms: {} messages in, {} out, {} bytes in, {} out",
                 id(), closeCode, TimeUnit.NANOSECONDS.toMillis(server.clock().nanoTime() - connectedNanos),
-                info.messagesIn, info.messagesOut, info.bytesIn, info.bytesOut);
+                info.messagesIn(), info.messagesOut(), info.bytesIn(), info.bytesOut());
     }
 
     /** Writes the transport's liveness probe. */

@@ -1,12 +1,16 @@
 package io.herald.server.internal;
 
 import io.herald.server.ConnectionStats;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * What the registry knows of one connection (SPEC §7). Written only on the connection's event loop;
- * read from any thread by the API, so fields are volatile and counters may lag by a message.
+ * read from any thread by the API: the state and texts are volatile; the traffic counters, bumped
+ * for every frame, are written and read with opaque access (atomic and soon visible, without the
+ * fence a volatile write costs on every delivery), so a reader may trail them by a frame.
  */
 public final class ConnectionInfo {
     private final String id;
@@ -15,14 +19,32 @@ public final class ConnectionInfo {
     private final String userAgent;
     volatile ConnectionState state = ConnectionState.CONNECTING;
     volatile String user;
-    volatile long messagesIn;
-    volatile long messagesOut;
-    volatile long framesOut;
-    volatile long bytesIn;
-    volatile long bytesOut;
+    private long messagesIn;
+    private long messagesOut;
+    private long framesOut;
+    private long bytesIn;
+    private long bytesOut;
+    private long lagEvents;
+    private long skipped;
     volatile long errors;
     volatile String lastError;
     volatile long lastSeen;
+
+    private static final VarHandle MESSAGES_IN = counter("messagesIn");
+    private static final VarHandle MESSAGES_OUT = counter("messagesOut");
+    private static final VarHandle FRAMES_OUT = counter("framesOut");
+    private static final VarHandle BYTES_IN = counter("bytesIn");
+    private static final VarHandle BYTES_OUT = counter("bytesOut");
+    private static final VarHandle LAG_EVENTS = counter("lagEvents");
+    private static final VarHandle SKIPPED = counter("skipped");
+
+    private static VarHandle counter(String field) {
+        try {
+            return MethodHandles.lookup().findVarHandle(ConnectionInfo.class, field, long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     ConnectionInfo(String id, long connectedAt, String remoteIp, String userAgent) {
         this.id = id;
@@ -58,23 +80,23 @@ public final class ConnectionInfo {
     }
 
     public long messagesIn() {
-        return messagesIn;
+        return (long) MESSAGES_IN.getOpaque(this);
     }
 
     public long messagesOut() {
-        return messagesOut;
+        return (long) MESSAGES_OUT.getOpaque(this);
     }
 
     public long framesOut() {
-        return framesOut;
+        return (long) FRAMES_OUT.getOpaque(this);
     }
 
     public long bytesIn() {
-        return bytesIn;
+        return (long) BYTES_IN.getOpaque(this);
     }
 
     public long bytesOut() {
-        return bytesOut;
+        return (long) BYTES_OUT.getOpaque(this);
     }
 
     public long errors() {
@@ -90,11 +112,49 @@ public final class ConnectionInfo {
         return lastSeen;
     }
 
-    /** A consistent-enough copy for the API, with the subscriptions the core holds now. */
-    public ConnectionStats snapshot(Set<String> subscriptions) {
+    /** {@code lag} frames sent: each told the client that messages were dropped for it. */
+    public long lagEvents() {
+        return (long) LAG_EVENTS.getOpaque(this);
+    }
+
+    /** Messages dropped for this client, as its {@code lag} frames counted them. */
+    public long skipped() {
+        return (long) SKIPPED.getOpaque(this);
+    }
+
+    /** A frame of {@code bytes} went out, carrying {@code messages} messages (0 for a control frame). On the loop. */
+    void sent(int messages, long bytes) {
+        if (messages > 0) {
+            MESSAGES_OUT.setOpaque(this, (long) MESSAGES_OUT.getOpaque(this) + messages);
+        }
+        FRAMES_OUT.setOpaque(this, (long) FRAMES_OUT.getOpaque(this) + 1);
+        BYTES_OUT.setOpaque(this, (long) BYTES_OUT.getOpaque(this) + bytes);
+    }
+
+    /** A frame of {@code bytes} came in. On the loop. */
+    void received(long bytes) {
+        BYTES_IN.setOpaque(this, (long) BYTES_IN.getOpaque(this) + bytes);
+    }
+
+    /** A client message was taken (within the inbound rate). On the loop. */
+    void receivedMessage() {
+        MESSAGES_IN.setOpaque(this, (long) MESSAGES_IN.getOpaque(this) + 1);
+    }
+
+    /** A {@code lag} frame told the client {@code n} messages were dropped for it. On the loop. */
+    void lagged(long n) {
+        LAG_EVENTS.setOpaque(this, (long) LAG_EVENTS.getOpaque(this) + 1);
+        SKIPPED.setOpaque(this, (long) SKIPPED.getOpaque(this) + n);
+    }
+
+    /**
+     * A consistent-enough copy for the API, with the subscriptions the core holds now, the messages
+     * waiting in its backlogs and the bytes waiting in the socket's outbound buffer.
+     */
+    public ConnectionStats snapshot(Set<String> subscriptions, long backlogMessages, long pendingBytes) {
         return new ConnectionStats(id, state.wire(), connectedAt, remoteIp, userAgent, Optional.ofNullable(user),
-                subscriptions, messagesIn, messagesOut, framesOut, bytesIn, bytesOut, errors,
-                Optional.ofNullable(lastError), lastSeen);
+                subscriptions, messagesIn(), messagesOut(), framesOut(), bytesIn(), bytesOut(), errors,
+                Optional.ofNullable(lastError), lastSeen, backlogMessages, pendingBytes, lagEvents(), skipped());
     }
 
     void recordError(String error) {

@@ -56,9 +56,9 @@ public final class ConnectionRegistry {
     void remove(Connection session) {
         if (open.remove(session.id(), session)) {
             ConnectionInfo i = session.info();
-            closedFramesOut.add(i.framesOut);
-            closedBytesOut.add(i.bytesOut);
-            closedMessagesOut.add(i.messagesOut);
+            closedFramesOut.add(i.framesOut());
+            closedBytesOut.add(i.bytesOut());
+            closedMessagesOut.add(i.messagesOut());
             closedErrors.add(i.errors);
         }
     }
@@ -71,9 +71,9 @@ public final class ConnectionRegistry {
         long errors = closedErrors.sum();
         for (Connection s : open.values()) {
             ConnectionInfo i = s.info();
-            frames += i.framesOut;
-            bytes += i.bytesOut;
-            messages += i.messagesOut;
+            frames += i.framesOut();
+            bytes += i.bytesOut();
+            messages += i.messagesOut();
             errors += i.errors;
         }
         return new Totals(frames, bytes, messages, errors);

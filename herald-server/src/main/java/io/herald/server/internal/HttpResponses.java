@@ -91,6 +91,10 @@ final class HttpResponses {
 
     private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
         finish(res, keepAlive);
+        String origin = ctx.channel().attr(Cors.ORIGIN).get();
+        if (origin != null) {
+            res.headers().set(Cors.headers(origin));
+        }
         if (keepAlive) {
             ctx.writeAndFlush(res, ctx.voidPromise());
         } else {

@@ -43,6 +43,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String HISTORY = "/history";
     /** {@code DELETE /api/channels/{channel}/state?key=}: removes a key of the retained state. */
     private static final String STATE = "/state";
+    /** {@code GET /api/channels/{ch}/subscribers}: for publishers (a publish key), not only admins. */
+    private static final String SUBSCRIBERS = "/subscribers";
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
@@ -79,7 +81,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean upgradePath = path.equals("/ws") || path.startsWith("/ws/");
         // a refused upgrade closes the connection: whatever the client sends next was meant for a WebSocket
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !upgradePath;
+        boolean api = path.startsWith("/api/") || path.equals("/health") || path.equals("/metrics");
+        // the answers written for this request name its origin when allowedOrigins allows it (CORS)
+        ctx.channel().attr(Cors.ORIGIN).set(api ? Cors.allowedOrigin(server, req) : null);
         try {
+            if (api && req.method().equals(HttpMethod.OPTIONS)) {
+                Cors.preflight(ctx, server, req, Cors.API_METHODS, Cors.API_HEADERS);
+                return;
+            }
             route(ctx, req, path, query, keepAlive);
         } catch (HeraldException e) {
             server.badInput(remote(ctx), e);
@@ -102,7 +111,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             upgrade(ctx, req, path.length() > 4 ? ChannelNames.validate(path.substring(4)) : null, query);
         } else if (path.equals("/sse")) {
             if (method.equals(HttpMethod.OPTIONS)) {
-                SseRequests.preflight(ctx, server, req);
+                Cors.preflight(ctx, server, req, Cors.SSE_METHODS, Cors.SSE_HEADERS);
                 return;
             }
             requireMethod(method, HttpMethod.GET);
@@ -129,6 +138,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             requireMethod(method, HttpMethod.GET);
             authorize(req, Role.ADMIN);
             admin.listChannels(ctx, keepAlive, query);
+        } else if (path.startsWith("/api/channels/") && path.endsWith(SUBSCRIBERS)
+                && path.length() > 14 + SUBSCRIBERS.length()) {
+            // a publisher asks whether anybody watches (0 for a channel nobody touched)
+            requireMethod(method, HttpMethod.GET);
+            authorize(req, Role.PUBLISH);
+            admin.subscribers(ctx, keepAlive,
+                    ChannelNames.validate(path.substring(14, path.length() - SUBSCRIBERS.length())));
         } else if (path.startsWith("/api/channels/") && path.endsWith(STATE) && path.length() > 14 + STATE.length()
                 && method.equals(HttpMethod.DELETE)) {
             // a publisher removes a key of a channel's retained state
@@ -274,7 +290,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             permissions.checkSubscribe(ch);
         }
         SseConnection connection = new SseConnection(server, ctx.channel(), newInfo(ctx, req), request,
-                SseRequests.corsHeaders(origin));
+                Cors.headers(origin));
         ChannelPipeline p = ctx.pipeline();
         for (String name : new String[] {RequestDeadline.NAME, "http-aggregator", "ws-deflate"}) {
             if (p.get(name) != null) {

@@ -134,7 +134,6 @@ final class SseConnection extends ClientConnection {
         if (!channel.isActive() || !connected()) {
             return;
         }
-        info.messagesOut += frame.size();
         byte[] prefix = ("data: {\"type\":\"message\",\"channel\":\"" + frame.channel() + "\",")
                 .getBytes(StandardCharsets.US_ASCII); // channel names are ASCII without quotes (ChannelNames)
         ByteBuf out = channel.alloc().buffer(frame.size() * 128);
@@ -147,12 +146,13 @@ final class SseConnection extends ClientConnection {
             out.writeBytes(element, element.readerIndex() + 1, element.readableBytes() - 1);
             out.writeByte('\n').writeByte('\n');
         }
-        write(out);
+        write(out, frame.size());
     }
 
     @Override
     public void lag(String channelName, long skipped) {
         if (channel.isActive() && connected()) {
+            info.lagged(skipped);
             event(null, "lag", ServerFrames.lag(channel.alloc(), channelName, skipped));
         }
     }
@@ -174,8 +174,7 @@ final class SseConnection extends ClientConnection {
      */
     @Override
     protected void writePing() {
-        info.framesOut++;
-        info.bytesOut += PING.length;
+        info.sent(0, PING.length);
         channel.writeAndFlush(new DefaultHttpContent(channel.alloc().buffer(PING.length).writeBytes(PING)))
                 .addListener(f -> {
                     if (f.isSuccess()) {
@@ -242,8 +241,12 @@ final class SseConnection extends ClientConnection {
     }
 
     private void write(ByteBuf bytes) {
-        info.framesOut++;
-        info.bytesOut += bytes.readableBytes();
+        write(bytes, 0);
+    }
+
+    /** Writes and flushes {@code bytes}, an event carrying {@code messages} messages (0 for others). */
+    private void write(ByteBuf bytes, int messages) {
+        info.sent(messages, bytes.readableBytes());
         channel.writeAndFlush(new DefaultHttpContent(bytes), channel.voidPromise());
     }
 

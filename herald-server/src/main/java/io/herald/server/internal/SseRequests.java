@@ -4,17 +4,7 @@ import io.herald.ChannelNames;
 import io.herald.HeraldException;
 import io.herald.StreamPosition;
 import io.herald.server.internal.auth.Authenticator;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
@@ -82,40 +72,5 @@ final class SseRequests {
         String token = tokens != null ? tokens.get(0)
                 : Authenticator.bearerToken(req.headers().get(HttpHeaderNames.AUTHORIZATION)).orElse(null);
         return new Stream(List.copyOf(new ArrayList<>(channels)), since, token);
-    }
-
-    /**
-     * The CORS headers of a stream for {@code origin} (already allowed by {@code allowedOrigins}, or
-     * the same origin): a page of another allowed origin may read it. None without an Origin.
-     */
-    static HttpHeaders corsHeaders(String origin) {
-        if (origin == null || origin.isEmpty()) {
-            return EmptyHttpHeaders.INSTANCE;
-        }
-        return new DefaultHttpHeaders().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
-                .set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
-    }
-
-    /**
-     * Answers a CORS preflight for {@code /sse} (a cross-origin reconnect carries
-     * {@code Last-Event-ID}): 204 for an allowed origin, 403 otherwise.
-     */
-    static void preflight(ChannelHandlerContext ctx, ServerContext server, HttpRequest req) {
-        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-        if (origin == null || !server.auth().originAllowed(origin, req.headers().get(HttpHeaderNames.HOST))) {
-            throw HeraldException.forbidden("origin not allowed");
-        }
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
-        res.headers().set(corsHeaders(origin))
-                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET")
-                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Last-Event-ID, Cache-Control")
-                .set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
-                .set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        HttpUtil.setKeepAlive(res, HttpUtil.isKeepAlive(req));
-        if (HttpUtil.isKeepAlive(req)) {
-            ctx.writeAndFlush(res, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-        }
     }
 }

@@ -76,20 +76,20 @@ final class WebSocketConnection extends ClientConnection {
         if (!channel.isActive() || !connected()) {
             return;
         }
-        info.messagesOut += frame.size();
+        ByteBuf text = frame.text();
+        info.sent(frame.size(), text.readableBytes());
         ChannelHandlerContext at = wireContext;
         if (at == null) {
-            send(frame.text().retainedDuplicate());
+            channel.writeAndFlush(new TextWebSocketFrame(text.retainedDuplicate()), channel.voidPromise());
             return;
         }
-        info.framesOut++;
-        info.bytesOut += frame.text().readableBytes();
         at.writeAndFlush(frame.wire(ServerFrames.WEBSOCKET_TEXT).retainedDuplicate(), at.voidPromise());
     }
 
     @Override
     public void lag(String channelName, long skipped) {
         if (channel.isActive() && connected()) {
+            info.lagged(skipped);
             send(ServerFrames.lag(channel.alloc(), channelName, skipped));
         }
     }
@@ -103,8 +103,7 @@ final class WebSocketConnection extends ClientConnection {
 
     /** Writes one text frame and flushes it. */
     private void send(ByteBuf json) {
-        info.framesOut++;
-        info.bytesOut += json.readableBytes();
+        info.sent(0, json.readableBytes());
         channel.writeAndFlush(new TextWebSocketFrame(json), channel.voidPromise());
     }
 
@@ -124,7 +123,7 @@ final class WebSocketConnection extends ClientConnection {
     /** Answers a protocol ping, within the same bound. */
     void pong(ByteBuf payload) {
         if (withinOutboundBound(payload.readableBytes() + 2)) {
-            info.framesOut++;
+            info.sent(0, payload.readableBytes());
             channel.writeAndFlush(new PongWebSocketFrame(payload.retain()), channel.voidPromise());
         }
     }
@@ -150,8 +149,9 @@ final class WebSocketConnection extends ClientConnection {
 
     @Override
     protected void writePing() {
-        info.framesOut++;
-        channel.writeAndFlush(new TextWebSocketFrame(ServerFrames.ping()), channel.voidPromise());
+        ByteBuf ping = ServerFrames.ping();
+        info.sent(0, ping.readableBytes());
+        channel.writeAndFlush(new TextWebSocketFrame(ping), channel.voidPromise());
     }
 
     @Override

@@ -54,13 +54,13 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
             return; // closing: only the client's close frame matters now
         }
         connection.seen(); // any frame is a sign of life, even one refused for the rate
-        info.bytesIn += frame.content().readableBytes();
         boolean data = frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame;
+        info.received(frame.content().readableBytes());
         if (!(frame instanceof CloseWebSocketFrame) && !withinRate(data)) {
             return;
         }
         if (frame instanceof TextWebSocketFrame) {
-            info.messagesIn++;
+            info.receivedMessage();
             commands.onText(frame.content());
         } else if (frame instanceof PingWebSocketFrame) {
             connection.pong(frame.content());
@@ -71,7 +71,7 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
                 connection.answerClientClose(close.statusCode());
             }
         } else if (frame instanceof BinaryWebSocketFrame) {
-            info.messagesIn++;
+            info.receivedMessage();
             commands.reject(null, HeraldException.badRequest("binary frames are not supported; send JSON text frames"));
         }
         // PongWebSocketFrame: a sign of life, counted above

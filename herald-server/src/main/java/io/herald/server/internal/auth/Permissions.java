@@ -11,7 +11,9 @@ import java.util.Optional;
  *
  * <p>Rules, in order:
  * <ol>
- *   <li>an admin token may subscribe and publish to every channel;
+ *   <li>Herald's system channels ({@code $…}, such as {@code $herald:occupancy}): only an admin
+ *       token may subscribe, and nobody may publish (Herald writes them);
+ *   <li>an admin token may subscribe and publish to every other channel;
  *   <li>a {@code user:<id>} channel belongs to the user whose {@code sub} is exactly {@code <id>}.
  *       Nobody else may use it, whatever the patterns say ({@code user:*} grants only the
  *       holder's own). Its owner may always subscribe to it, listed or not, and may publish to it
@@ -61,6 +63,9 @@ public final class Permissions {
 
     /** Whether this connection may subscribe to {@code channel}, a valid channel name. */
     public boolean canSubscribe(String channel) {
+        if (ChannelNames.isSystem(channel)) {
+            return admin();
+        }
         if (claims == null) {
             return !isUserChannel(channel);
         }
@@ -75,7 +80,7 @@ public final class Permissions {
 
     /** Whether this connection may publish to {@code channel}, a valid channel name. */
     public boolean canPublish(String channel) {
-        if (claims == null) {
+        if (claims == null || ChannelNames.isSystem(channel)) {
             return false;
         }
         if (claims.admin()) {
@@ -90,14 +95,18 @@ public final class Permissions {
     /** @throws HeraldException {@code forbidden} when {@link #canSubscribe} is false */
     public void checkSubscribe(String channel) {
         if (!canSubscribe(channel)) {
-            throw HeraldException.forbidden("not allowed to subscribe to '" + channel + "'");
+            throw HeraldException.forbidden(ChannelNames.isSystem(channel)
+                    ? "'" + channel + "' is a system channel: subscribing needs an admin token"
+                    : "not allowed to subscribe to '" + channel + "'");
         }
     }
 
     /** @throws HeraldException {@code forbidden} when {@link #canPublish} is false */
     public void checkPublish(String channel) {
         if (!canPublish(channel)) {
-            throw HeraldException.forbidden("not allowed to publish to '" + channel + "'");
+            throw HeraldException.forbidden(ChannelNames.isSystem(channel)
+                    ? "'" + channel + "' is a system channel: only Herald publishes to $ channels"
+                    : "not allowed to publish to '" + channel + "'");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.herald.server.internal.cli;
 
+import io.herald.HeraldConfig;
 import io.herald.NamespaceOptions;
 import io.herald.server.AuthConfig;
 import io.herald.server.JwtAlgorithm;
@@ -57,7 +58,20 @@ final class ConfigKeys {
             Option.scalar("compression.enabled", Units::bool, ServerConfig.Builder::compression),
             Option.scalar("compression.threshold", Units::intSize, ServerConfig.Builder::compressionThreshold),
             Option.scalar("shutdown.reconnectAfter", Units::duration, ServerConfig.Builder::reconnectAfter),
-            Option.scalar("shutdown.reconnectJitter", Units::duration, ServerConfig.Builder::reconnectJitter)));
+            Option.scalar("shutdown.reconnectJitter", Units::duration, ServerConfig.Builder::reconnectJitter),
+            Option.scalar("occupancy.webhook", ConfigKeys::url, ServerConfig.Builder::occupancyWebhook)));
+
+    /** Settings of the core itself that are not per namespace, by full path. */
+    static final Map<String, Option<HeraldConfig.Builder>> CORE = byPath(List.of(
+            Option.scalar("stats.window", Units::duration, HeraldConfig.Builder::statsWindow)));
+
+    private static java.net.URI url(String text) {
+        try {
+            return new java.net.URI(text.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getMessage());
+        }
+    }
 
     /**
      * Authentication settings (SPEC §8), by full path. Secrets ({@code auth.jwt.secret}, the API keys)
@@ -193,6 +207,7 @@ final class ConfigKeys {
         s.addAll(SERVER.keySet());
         s.addAll(AUTH.keySet());
         s.addAll(STORAGE.keySet());
+        s.addAll(CORE.keySet());
         s.add(LOG_LEVEL);
         NAMESPACE.keySet().forEach(k -> s.add(DEFAULTS + "." + k));
         return Collections.unmodifiableSet(s);

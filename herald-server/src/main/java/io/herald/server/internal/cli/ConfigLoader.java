@@ -8,6 +8,7 @@ import static io.herald.server.internal.cli.ConfigKeys.NAMESPACE;
 import static io.herald.server.internal.cli.ConfigKeys.NAMESPACES;
 import static io.herald.server.internal.cli.ConfigKeys.PRESET;
 import static io.herald.server.internal.cli.ConfigKeys.SERVER;
+import static io.herald.server.internal.cli.ConfigKeys.CORE;
 import static io.herald.server.internal.cli.ConfigKeys.STORAGE;
 
 import io.herald.HeraldConfig;
@@ -148,7 +149,8 @@ public final class ConfigLoader {
             namespaces.put(name, build(options, NAMESPACE, prefix, own, ownPreset.or(() -> presetSetting),
                     NamespaceOptions.Builder::build));
         });
-        HeraldConfig core = HeraldConfig.newBuilder().defaults(defaultOptions).namespaces(namespaces).build();
+        HeraldConfig core = build(HeraldConfig.newBuilder().defaults(defaultOptions).namespaces(namespaces), CORE, "",
+                global, Optional.empty(), HeraldConfig.Builder::build);
         StorageConfig storage = build(new StorageConfig.Builder(), STORAGE, "", global, Optional.empty(),
                 StorageConfig.Builder::build);
 
