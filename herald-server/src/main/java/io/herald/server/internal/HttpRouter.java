@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 // Over 300 lines on purpose: the one table of routes, with the checks that must run before each
 // (method, credentials, upgrade, SSE); the handlers themselves live in HttpApi, AdminApi and the transports.
 /**
- * Routes HTTP requests to the API, upgrades {@code /ws} and {@code /ws/{channel}} to WebSocket and
- * starts SSE streams ({@code /sse}).
+ * Routes HTTP requests to the API, upgrades {@code /ws} and {@code /ws/{channel}} to WebSocket,
+ * starts SSE streams ({@code /sse}) and serves the browser client ({@code /herald.js}).
  * Holds no per-connection state, so one instance serves every connection.
  */
 @ChannelHandler.Sharable
@@ -107,6 +107,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             requireMethod(method, HttpMethod.GET);
             stream(ctx, req, query);
+        } else if (ClientBundle.serves(path)) {
+            requireMethod(method, HttpMethod.GET);
+            ClientBundle.serve(ctx, req, path, keepAlive);
         } else if (path.equals("/health")) {
             requireMethod(method, HttpMethod.GET);
             api.health(ctx, keepAlive);
