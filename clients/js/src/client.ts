@@ -1,105 +1,11 @@
 import { Backoff } from './backoff.js';
+import { Channels, call, filter, type Channel, type Listener } from './channels.js';
 import { HeraldError, type ErrorCode } from './codes.js';
-import { CHANNEL_NAME, sseSince, unpack, type Message, type Position, type ServerFrame } from './protocol.js';
+import type { HeraldOptions, Published, StatusEvent, Status, SubscribeOptions, Subscription, TransportKind } from './options.js';
+import { CHANNEL_NAME, sseSince, unpack, type Position, type ServerFrame } from './protocol.js';
 import { openSse } from './sse.js';
 import type { Transport, TransportHandlers } from './transport.js';
 import { openWebSocket } from './websocket.js';
-
-export type Status = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
-export type TransportKind = 'websocket' | 'sse';
-
-/** A change of the connection's status. */
-export interface StatusEvent {
-  status: Status;
-  /** The transport in use, once `connected`. */
-  transport?: TransportKind;
-  /** The close code that ended the last connection (SPEC §5.1; 1006 for a network failure). */
-  code?: number;
-  reason?: string;
-  /** `reconnecting`: when the next attempt starts. None while the browser is offline. */
-  delayMs?: number;
-}
-
-export interface HeraldOptions {
-  /** The server, e.g. `https://herald.example` (http, https, ws or wss). Default: the page's origin. */
-  url?: string;
-  /** The connection token (a JWT). Without a `getToken`, a 4001 (expired, invalid) ends the client. */
-  token?: string;
-  /** Called for a token at the first connect and again after every 4001; may return a promise. */
-  getToken?: () => string | Promise<string>;
-  /** In order of preference; SSE is used when a WebSocket cannot be opened. Default both. */
-  transports?: TransportKind[];
-  /** Reconnect backoff: full jitter under a ceiling that doubles from `initialMs` (500) up to `maxMs` (30,000). */
-  reconnect?: { initialMs?: number; maxMs?: number };
-  /**
-   * A connection from which no frame arrives for this long is dead and replaced. Over WebSocket the
-   * server's `welcome` sets it (its `timeoutMs`); this is for SSE and before the welcome. Default 30,000.
-   */
-  timeoutMs?: number;
-  /** A WebSocket not open within this long counts as blocked (SSE is tried). Default 10,000. */
-  openTimeoutMs?: number;
-  /** For runtimes without the browser's globals, and for tests. */
-  WebSocket?: typeof WebSocket;
-  fetch?: typeof fetch;
-}
-
-/** What `recovered: false` tells: the messages between `previous` and `offset` cannot be recovered. */
-export interface Reset {
-  channel: string;
-  /** Where the subscription continues from. */
-  epoch: string;
-  offset: number;
-  /** Where the client stood. */
-  previous: Position;
-}
-
-export interface SubscribeOptions<T = unknown> {
-  /** Only these events (filtered by the server over WebSocket). Default: all. */
-  events?: string[];
-  /** Each message once, in offset order, across reconnects. */
-  onMessage?: (message: Message<T>) => void;
-  /** The channel's retained state (the latest message of each key), before any live message. */
-  onState?: (state: Message<T>[]) => void;
-  /**
-   * The client's position could not be recovered (another epoch: the channel was removed or its
-   * history lost; or older than the history holds): messages were missed; reload what you show.
-   */
-  onReset?: (reset: Reset) => void;
-  /** The server skipped `skipped` messages for this slow client; the client is recovering them from history. */
-  onLag?: (skipped: number) => void;
-  /** The server refused or ended the subscription (`forbidden`, `rate_limited`, channel deleted…): it is over. */
-  onError?: (error: HeraldError) => void;
-}
-
-export interface Subscription {
-  readonly channel: string;
-  unsubscribe(): void;
-}
-
-/** The answer to a publish. */
-export interface Published {
-  channel: string;
-  offset: number;
-  epoch: string;
-  ts: number;
-}
-
-interface Listener {
-  o: SubscribeOptions<any>;
-}
-
-interface Channel {
-  name: string;
-  listeners: Set<Listener>;
-  /** The last position delivered, or the subscription's start; sent as `since` on every resubscribe. */
-  pos?: Position;
-  /** A subscribe is under way: its messages are dropped until its `subscribed` (they come again after it). */
-  pending: boolean;
-  /** The id of the latest subscribe sent (WebSocket). */
-  req?: number;
-  /** A retained channel's state (latest per key), kept for listeners that come later. */
-  state?: Map<string, Message>;
-}
 
 interface Request {
   frame: Record<string, unknown>;
@@ -125,7 +31,7 @@ export class Herald {
   private readonly o: HeraldOptions;
   private readonly base: string;
   private readonly backoff: Backoff;
-  private readonly channels = new Map<string, Channel>();
+  private readonly channels: Channels;
   private readonly requests = new Map<number, Request>();
   private readonly handlers = { status: new Set<(e: StatusEvent) => void>(), error: new Set<(e: HeraldError) => void>() };
   private state: StatusEvent = { status: 'disconnected' };
@@ -154,6 +60,7 @@ export class Herald {
     this.backoff = new Backoff(options.reconnect?.initialMs, options.reconnect?.maxMs);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.token = options.token;
+    this.channels = new Channels((e) => this.handlers.error.forEach((h) => call(h, e)));
   }
 
   /** The current status (`disconnected` before `connect()`). */
@@ -210,31 +117,15 @@ export class Herald {
       throw new HeraldError('bad_request', `invalid channel name '${channel}': 1-255 of A-Z a-z 0-9 _ . : @ # / -`);
     }
     const listener: Listener = { o: options };
-    let ch = this.channels.get(channel);
-    if (!ch) {
-      ch = { name: channel, listeners: new Set([listener]), pending: false };
-      this.channels.set(channel, ch);
-      this.changed(ch);
-    } else {
-      const before = filter(ch);
-      ch.listeners.add(listener);
-      if (ch.state) call(options.onState, [...ch.state.values()].filter((m) => wants(listener, m)) as Message<T>[]);
-      if (filter(ch) !== before) this.changed(ch);
-    }
+    const added = this.channels.add(channel, listener);
+    if (added) this.changed(added);
     return {
       channel,
       unsubscribe: () => {
-        const c = this.channels.get(channel);
-        if (!c) return;
-        const before = filter(c);
-        if (!c.listeners.delete(listener)) return;
-        if (c.listeners.size) {
-          if (filter(c) !== before) this.changed(c);
-          return;
-        }
-        this.channels.delete(channel);
-        if (this.conn?.kind === 'sse') this.reopen();
-        else if (this.up) this.conn?.send({ type: 'unsubscribe', channel });
+        const removed = this.channels.remove(channel, listener);
+        if (removed === 'changed') this.changed(this.channels.get(channel)!);
+        else if (removed === 'gone' && this.conn?.kind === 'sse') this.reopen();
+        else if (removed === 'gone' && this.up) this.conn?.send({ type: 'unsubscribe', channel });
       },
     };
   }
@@ -291,7 +182,7 @@ export class Herald {
     } else {
       let query = '';
       const positions: [string, Position][] = [];
-      for (const ch of this.channels.values()) {
+      for (const ch of this.channels.all()) {
         ch.pending = true;
         query += '&channel=' + encodeURIComponent(ch.name);
         if (ch.pos) positions.push([ch.name, ch.pos]);
@@ -320,7 +211,7 @@ export class Herald {
     this.backoff.reset();
     if (kind === 'websocket') {
       this.wsWorked = true;
-      for (const ch of this.channels.values()) this.subscribeOnServer(ch);
+      for (const ch of this.channels.all()) this.subscribeOnServer(ch);
     }
     for (const [id, r] of this.requests) if (!r.sent) this.send(id, r);
     if (!was) this.emit({ status: 'connected', transport: kind });
@@ -359,7 +250,7 @@ export class Herald {
       // one channel the token does not allow refuses the whole stream: drop that channel, keep the others
       const ch = this.channels.get(/subscribe to '(.+)'/.exec(reason)?.[1] ?? '');
       if (ch) {
-        this.refuse(ch, new HeraldError('forbidden', reason));
+        this.channels.refuse(ch, new HeraldError('forbidden', reason));
         return this.open();
       }
     }
@@ -403,27 +294,25 @@ export class Herald {
         if (!this.up) this.connected('websocket');
         break;
       case 'subscribed':
-        this.subscribed(f);
+        this.channels.subscribed(f);
         break;
       case 'message': {
         const { type, ...m } = f;
-        this.deliver([m]);
+        this.channels.deliver([m]);
         break;
       }
       case 'batch':
-        this.deliver(unpack(f.channel, f.messages));
+        this.channels.deliver(unpack(f.channel, f.messages));
         break;
       case 'lag': {
-        const ch = this.channels.get(f.channel);
-        if (!ch) break;
-        for (const l of ch.listeners) call(l.o.onLag, f.skipped);
-        this.changed(ch); // resubscribe from the last offset delivered: history has what was skipped
+        const ch = this.channels.lag(f.channel, f.skipped);
+        if (ch) this.changed(ch); // resubscribe from the last offset delivered: history has what was skipped
         break;
       }
       case 'unsubscribed': {
         const ch = this.channels.get(f.channel);
         if (ch && f.reason) {
-          this.refuse(ch, new HeraldError(f.reason === 'forbidden' ? 'forbidden' : 'not_found', `the server ended the subscription to '${f.channel}': ${f.reason}`));
+          this.channels.refuse(ch, new HeraldError(f.reason === 'forbidden' ? 'forbidden' : 'not_found', `the server ended the subscription to '${f.channel}': ${f.reason}`));
         }
         break;
       }
@@ -438,8 +327,8 @@ export class Herald {
         }
         if (f.type === 'error') {
           const error = new HeraldError(f.code as ErrorCode, f.message);
-          const ch = [...this.channels.values()].find((c) => f.id !== undefined && c.req === f.id);
-          if (ch) this.refuse(ch, error);
+          const ch = this.channels.byRequest(f.id);
+          if (ch) this.channels.refuse(ch, error);
           else this.handlers.error.forEach((l) => call(l, error));
         }
         break;
@@ -450,44 +339,6 @@ export class Herald {
       case 'shutdown':
         this.backoff.after(f.reconnectAfterMs);
         break;
-    }
-  }
-
-  /** The answer to a subscribe: where the subscription starts, whether it recovered, the retained state. */
-  private subscribed(f: Extract<ServerFrame, { type: 'subscribed' }>): void {
-    const ch = this.channels.get(f.channel);
-    if (!ch || !ch.pending || (f.id !== undefined && f.id !== ch.req)) return; // an answer to an earlier subscribe
-    ch.pending = false;
-    const previous = ch.pos;
-    if (f.recovered && previous?.epoch === f.epoch) return; // what was missed follows
-    ch.pos = { epoch: f.epoch, offset: f.offset };
-    if (previous) {
-      for (const l of ch.listeners) call(l.o.onReset, { channel: ch.name, epoch: f.epoch, offset: f.offset, previous });
-    }
-    if (f.state || ch.state) {
-      const state = unpack(f.channel, f.state ?? []);
-      ch.state = new Map(state.map((m) => [m.key ?? m.event, m]));
-      for (const l of ch.listeners) call(l.o.onState, state.filter((m) => wants(l, m)));
-    }
-  }
-
-  /** Hands messages to their listeners, each once: not while a subscribe is under way, not at or below the position. */
-  private deliver(messages: Message[]): void {
-    for (const m of messages) {
-      const ch = this.channels.get(m.channel);
-      if (!ch || ch.pending || !ch.pos || m.offset <= ch.pos.offset) continue;
-      ch.pos.offset = m.offset;
-      ch.state?.set(m.key ?? m.event, m);
-      for (const l of ch.listeners) if (wants(l, m)) call(l.o.onMessage, m);
-    }
-  }
-
-  /** The server refused or ended a subscription: its listeners are told, and it is gone. */
-  private refuse(ch: Channel, error: HeraldError): void {
-    this.channels.delete(ch.name);
-    for (const l of ch.listeners) {
-      if (l.o.onError) call(l.o.onError, error);
-      else this.handlers.error.forEach((h) => call(h, error));
     }
   }
 
@@ -521,30 +372,5 @@ export class Herald {
   private emit(e: StatusEvent): void {
     this.state = e;
     this.handlers.status.forEach((l) => call(l, e));
-  }
-}
-
-/** The events a channel's subscription asks the server for: undefined for all, else the union, one per line. */
-function filter(ch: Channel): string | undefined {
-  const events = new Set<string>();
-  for (const l of ch.listeners) {
-    if (!l.o.events) return undefined;
-    l.o.events.forEach((e) => events.add(e));
-  }
-  return [...events].sort().join('\n');
-}
-
-function wants(l: Listener, m: Message): boolean {
-  return !l.o.events || l.o.events.includes(m.event);
-}
-
-/** Calls the application; what it throws is reported (uncaught, in a later task) without breaking the client. */
-function call<A>(fn: ((a: A) => void) | undefined, arg: A): void {
-  try {
-    fn?.(arg);
-  } catch (e) {
-    setTimeout(() => {
-      throw e;
-    });
   }
 }

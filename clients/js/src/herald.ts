@@ -12,7 +12,7 @@ export type {
   SubscribeOptions,
   Subscription,
   TransportKind,
-} from './client.js';
+} from './options.js';
 export { CloseCodes, ErrorCodes, HeraldError } from './codes.js';
 export type { ErrorCode } from './codes.js';
 export type { Message, Position } from './protocol.js';
