@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
@@ -26,13 +27,12 @@ import java.util.zip.GZIPOutputStream;
  * and {@code /herald-react.js}, so a page can {@code import { Herald } from '/herald.js'} with
  * nothing installed. Open to everyone (no credentials, any origin: a module script is fetched with
  * CORS), gzipped for a client that accepts it, revalidated by ETag on every load ({@code no-cache}:
- * the URL has no version, and a server upgrade must reach pages). Read once, at class load; immutable.
+ * the URL has no version, and a server upgrade must reach pages). Read and gzipped once, when the
+ * server starts ({@link #load()}), not on an event loop; immutable.
  */
 final class ClientBundle {
     private static final String RESOURCE_DIR = "/io/herald/server/public/";
-    private static final Map<String, Optional<ClientBundle>> BUNDLES = Map.of(
-            "/herald.js", load("herald.js"),
-            "/herald-react.js", load("herald-react.js"));
+    private static final String[] NAMES = {"herald.js", "herald-react.js"};
 
     private final byte[] plain;
     private final byte[] gzipped;
@@ -44,19 +44,24 @@ final class ClientBundle {
         this.etag = "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(plain)).substring(0, 22) + "\"";
     }
 
-    /** Whether {@code path} is a bundle's (present in this build or not). */
-    static boolean serves(String path) {
-        return BUNDLES.containsKey(path);
+    /** The bundles by path ({@code /herald.js}…), each empty when this build has none (built without clients/js). */
+    static Map<String, Optional<ClientBundle>> load() {
+        Map<String, Optional<ClientBundle>> bundles = new HashMap<>();
+        for (String name : NAMES) {
+            bundles.put("/" + name, load(name));
+        }
+        return Map.copyOf(bundles);
     }
 
     /**
-     * Answers {@code GET path}: the bundle, or 304 when the request's {@code If-None-Match} has its
-     * ETag.
+     * Answers {@code GET path} with {@code bundle}, or 304 when the request's {@code If-None-Match}
+     * has its ETag.
      *
-     * @throws HeraldException {@code not_found} when this build has no such bundle (built without clients/js)
+     * @throws HeraldException {@code not_found} when this build has no such bundle
      */
-    static void serve(ChannelHandlerContext ctx, HttpRequest req, String path, boolean keepAlive) {
-        ClientBundle bundle = BUNDLES.get(path).orElseThrow(() -> HeraldException.notFound(
+    static void serve(ChannelHandlerContext ctx, HttpRequest req, String path, Optional<ClientBundle> found,
+            boolean keepAlive) {
+        ClientBundle bundle = found.orElseThrow(() -> HeraldException.notFound(
                 path + " is not in this build: the build of herald-server bundles it from clients/js"));
         String ifNoneMatch = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
         boolean notModified = ifNoneMatch != null && ifNoneMatch.contains(bundle.etag);
