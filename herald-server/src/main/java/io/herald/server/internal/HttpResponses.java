@@ -84,12 +84,15 @@ final class HttpResponses {
     }
 
     private static void finish(FullHttpResponse res, boolean keepAlive) {
-        res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (!res.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
+            res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        }
         HttpUtil.setContentLength(res, res.content().readableBytes());
         HttpUtil.setKeepAlive(res, keepAlive);
     }
 
-    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
+    /** Sends {@code res} with its length, keep-alive and (unless it has its own) {@code Cache-Control: no-store}. */
+    static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
         finish(res, keepAlive);
         String origin = ctx.channel().attr(Cors.ORIGIN).get();
         if (origin != null) {
