@@ -1,6 +1,7 @@
 package io.herald.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.herald.client.ChannelMessage;
 import io.herald.client.ConnectionLostException;
 import io.herald.client.ConnectionStatus;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -143,7 +145,7 @@ final class Channels {
         if (state != null && state.isArray() && !state.isEmpty() && sub.isActive()) {
             List<ChannelMessage> values = new ArrayList<>(state.size());
             for (JsonNode m : state) {
-                values.add(ClientJson.message(sub.channel, m));
+                values.add(message(sub.channel, m));
             }
             Listeners.call(sub.options.onState(), List.copyOf(values), "onState");
         }
@@ -160,7 +162,7 @@ final class Channels {
             return;
         }
         for (JsonNode element : elements) {
-            ChannelMessage m = ClientJson.message(channel, element);
+            ChannelMessage m = message(channel, element);
             Position p = sub.position;
             if (m.offset() <= p.offset()) {
                 continue;
@@ -232,6 +234,26 @@ final class Channels {
         }
         sub.readyFuture().completeExceptionally(error);
         return true;
+    }
+
+    /**
+     * A message of {@code channel} from its JSON shape {@code {"event","offset","ts","key"?,"data"}}
+     * (a {@code message} frame, an element of a {@code batch}, an entry of {@code state}); an element
+     * may name its own channel.
+     *
+     * @throws IllegalArgumentException when a field is missing or mistyped
+     */
+    private static ChannelMessage message(String channel, JsonNode m) {
+        JsonNode event = m.get("event");
+        JsonNode offset = m.get("offset");
+        if (event == null || !event.isTextual() || offset == null || !offset.canConvertToLong()) {
+            throw new IllegalArgumentException("a message needs a text 'event' and an integer 'offset': " + ClientJson.abbreviate(m));
+        }
+        JsonNode key = m.get("key");
+        JsonNode data = m.get("data");
+        return new ChannelMessage(m.path("channel").asText(channel), event.asText(), offset.asLong(),
+                m.path("ts").asLong(), key != null && key.isTextual() ? Optional.of(key.asText()) : Optional.empty(),
+                data == null ? NullNode.getInstance() : data);
     }
 
     /** The active subscriptions (tests). */
