@@ -238,8 +238,7 @@ final class Channels {
 
     /**
      * A message of {@code channel} from its JSON shape {@code {"event","offset","ts","key"?,"data"}}
-     * (a {@code message} frame, an element of a {@code batch}, an entry of {@code state}); an element
-     * may name its own channel.
+     * (a {@code message} frame, an element of a {@code batch}, an entry of {@code state}).
      *
      * @throws IllegalArgumentException when a field is missing or mistyped
      */
@@ -251,13 +250,8 @@ final class Channels {
         }
         JsonNode key = m.get("key");
         JsonNode data = m.get("data");
-        return new ChannelMessage(m.path("channel").asText(channel), event.asText(), offset.asLong(),
+        return new ChannelMessage(channel, event.asText(), offset.asLong(),
                 m.path("ts").asLong(), key != null && key.isTextual() ? Optional.of(key.asText()) : Optional.empty(),
                 data == null ? NullNode.getInstance() : data);
-    }
-
-    /** The active subscriptions (tests). */
-    int size() {
-        return byChannel.size();
     }
 }
