@@ -36,6 +36,13 @@ final class ChannelSubscription implements Subscription {
     long awaitingId;
     /** The position that subscribe resumes from, or null. */
     Position sentSince;
+    /** Where the last resubscribe after a {@code lag} started from, or null. */
+    Position lagFrom;
+    /**
+     * A catch-up overflowed the server's outbound bound before delivering anything: what it
+     * skipped cannot come over this connection, and the next message's gap is reported instead.
+     */
+    boolean acceptGap;
     /** Retryable refusals in a row, for the backoff of the next subscribe. */
     int refusals;
     Scheduler.Timer retry;
@@ -88,6 +95,7 @@ final class ChannelSubscription implements Subscription {
     /** A subscribe with {@code id} from {@code since} was sent. */
     void sent(long id, Position since) {
         phase = Phase.PENDING;
+        acceptGap = false;
         awaitingId = id;
         sentSince = since;
     }

@@ -170,20 +170,42 @@ final class Channels {
             if (!sub.isActive()) {
                 return;
             }
+            if (sub.acceptGap) {
+                sub.acceptGap = false;
+                if (m.offset() > p.offset() + 1) {
+                    Listeners.call(sub.options.onNotRecovered(), new NotRecovered(sub.channel, p, p.at(m.offset() - 1)),
+                            "onNotRecovered");
+                }
+            }
             sub.position = p.at(m.offset());
             Listeners.call(sub.options.onMessage(), m, "onMessage");
         }
     }
 
-    /** {@code lag}: the server skipped messages; the subscription resumes from its position to get them. */
+    /**
+     * {@code lag}: the server skipped messages; the subscription resumes from its position to get
+     * them from history (the new subscription replaces the server's; what followed the gap comes
+     * again). The server's catch-up goes through the same bounded buffer and keeps its newest
+     * messages: a gap it cannot carry shows as a second {@code lag} before any progress, and then
+     * the client takes the loss and reports it as {@link NotRecovered} with the next message,
+     * instead of asking again for what cannot come.
+     */
     void lag(JsonNode frame) {
         ChannelSubscription sub = byChannel.get(frame.path("channel").asText());
         if (sub == null) {
             return;
         }
         Listeners.call(sub.options.onLag(), new Lag(sub.channel, frame.path("skipped").asLong()), "onLag");
-        if (sub.isActive() && sub.phase == Phase.LIVE && sink.connected()) {
-            subscribe(sub); // replaces the server's subscription; what follows the gap comes again from history
+        if (!sub.isActive() || sub.phase != Phase.LIVE || !sink.connected()) {
+            return;
+        }
+        if (sub.position.equals(sub.lagFrom)) {
+            log.info("herald client: the catch-up of {} from {} overflowed the server's outbound buffer; the gap is reported",
+                    sub.channel, sub.position);
+            sub.acceptGap = true;
+        } else {
+            sub.lagFrom = sub.position;
+            subscribe(sub);
         }
     }
 

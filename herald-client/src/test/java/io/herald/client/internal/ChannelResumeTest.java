@@ -157,6 +157,26 @@ class ChannelResumeTest {
     }
 
     @Test
+    void aCatchUpThatLagsBeforeAnyProgressIsNotAskedForAgainAndItsGapIsReported() {
+        f.core.subscribe("scan:1", recording().build());
+        ScriptedTransport.Connection c = f.connected(30_000);
+        f.frame(c, subscribed(1, "e1", 0, false));
+        f.frame(c, batch(1, 2));
+        f.frame(c, "{\"type\":\"lag\",\"channel\":\"scan:1\",\"skipped\":40}");
+        long id = lastSubscribe(c).path("id").asLong();
+        f.frame(c, subscribed(id, "e1", 50, true));
+        f.frame(c, "{\"type\":\"lag\",\"channel\":\"scan:1\",\"skipped\":42}"); // the catch-up overflowed too
+        assertThat(ClientFixture.sent(c, "subscribe")).as("not asked again").hasSize(2);
+        f.frame(c, batch(45, 46, 47, 48, 49, 50));
+        f.frame(c, message(51));
+        assertThat(heard).containsExactly("message 1", "message 2", "lag 40", "lag 42", "notRecovered e1:2 -> e1:44",
+                "message 45", "message 46", "message 47", "message 48", "message 49", "message 50", "message 51");
+        // a later lag, after progress, is recovered again
+        f.frame(c, "{\"type\":\"lag\",\"channel\":\"scan:1\",\"skipped\":1}");
+        assertThat(lastSubscribe(c).path("since").path("offset").asLong()).isEqualTo(51);
+    }
+
+    @Test
     void aSubscriptionCanStartFromAPositionTheApplicationKept() {
         f.core.subscribe("scan:1", recording().since(new Position("e1", 40)).build());
         ScriptedTransport.Connection c = f.connected(30_000);
