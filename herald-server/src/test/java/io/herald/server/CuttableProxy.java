@@ -114,7 +114,11 @@ final class CuttableProxy implements AutoCloseable {
                 } catch (IOException e) {
                     // cut or closed
                 } finally {
-                    cut();
+                    if (silent) {
+                        reset(from); // a silenced peer hears nothing, not even that the other side went
+                    } else {
+                        cut();
+                    }
                 }
             }, name);
             t.setDaemon(true);
