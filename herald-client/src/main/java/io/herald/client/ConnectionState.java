@@ -4,8 +4,9 @@ package io.herald.client;
  * Where a {@link HeraldClient}'s connection is.
  *
  * <pre>
- * CONNECTING ──welcome──▶ CONNECTED ──dropped──▶ RECONNECTING ──welcome──▶ CONNECTED …
- *      └────────┴───────────────┴─ close(), 1008, 4001 without a fresh token ──▶ DISCONNECTED
+ * DISCONNECTED ─connect()─▶ CONNECTING ─welcome─▶ CONNECTED ─dropped─▶ RECONNECTING ─welcome─▶ CONNECTED …
+ *       ▲                        └─ dropped ─▶ RECONNECTING                                          │
+ *       └──────────── close(), 1008, 4001 without a fresh token (from any state) ────────────────────┘
  * </pre>
  */
 public enum ConnectionState {
@@ -15,6 +16,10 @@ public enum ConnectionState {
     CONNECTED,
     /** The connection dropped; the client waits out its backoff, then opens a new one. */
     RECONNECTING,
-    /** For good: closed by the application, or refused in a way that retrying cannot fix (1008, 4001). */
+    /**
+     * Not connected and not trying: before {@link HeraldClient#connect()}, after
+     * {@link HeraldClient#close()}, or refused in a way that retrying cannot fix (1008, 4001 without
+     * a fresh token) until {@code connect()} is called again.
+     */
     DISCONNECTED
 }

@@ -84,10 +84,10 @@ public final class ClientCore implements CommandSink {
         this.publishes = new Publishes(this);
     }
 
-    /** The connection's state now; {@link ConnectionState#CONNECTING} before {@link #connect()}. */
+    /** The connection's state now; {@link ConnectionState#DISCONNECTED} before {@link #connect()}. */
     public ConnectionState state() {
         ConnectionStatus s = status;
-        return s == null ? ConnectionState.CONNECTING : s.state();
+        return s == null ? ConnectionState.DISCONNECTED : s.state();
     }
 
     /**
