@@ -83,13 +83,17 @@ final class HttpResponses {
         return Map.of("error", Map.of("code", code.wire(), "message", message));
     }
 
+    /** Sets what every answer carries; an answer that may be cached ({@link OpenApiDocument}) sets its own Cache-Control. */
     private static void finish(FullHttpResponse res, boolean keepAlive) {
-        res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (!res.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
+            res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        }
         HttpUtil.setContentLength(res, res.content().readableBytes());
         HttpUtil.setKeepAlive(res, keepAlive);
     }
 
-    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
+    /** Sends {@code res} with the headers every answer carries (CORS included), keeping the connection open or not. */
+    static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
         finish(res, keepAlive);
         String origin = ctx.channel().attr(Cors.ORIGIN).get();
         if (origin != null) {
