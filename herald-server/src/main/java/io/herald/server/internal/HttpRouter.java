@@ -64,7 +64,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.server = server;
         this.api = new HttpApi(server);
         this.admin = new AdminApi(server);
-        this.openApi = OpenApiDocument.load(ServerContext.VERSION);
+        this.openApi = OpenApiDocument.get();
         this.decoderConfig = WebSocketPipeline.decoderConfig(server.config(), true);
         this.plainDecoderConfig = WebSocketPipeline.decoderConfig(server.config(), false);
         this.idPrefix = Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";

@@ -23,8 +23,9 @@ import java.util.Base64;
 
 /**
  * {@code GET /api/openapi.json}: the OpenAPI 3.1 description of the HTTP API. It is written by
- * hand in YAML ({@link #RESOURCE}, for reading and review), converted to JSON once when the server
- * starts, and answered from those bytes with an {@code ETag}, so a client revalidates with a 304.
+ * hand in YAML ({@link #RESOURCE}, for reading and review), converted to JSON once, when the first
+ * server of the JVM starts ({@link #get()}), and answered from those bytes with an {@code ETag}, so
+ * a client revalidates with a 304.
  * {@code OpenApiTest} checks the real server's answers against it. Immutable and thread-safe.
  */
 final class OpenApiDocument {
@@ -39,6 +40,15 @@ final class OpenApiDocument {
     private OpenApiDocument(byte[] json) {
         this.json = json;
         this.etag = etag(json);
+    }
+
+    /** The document of this jar, with the server's version; read on first use. */
+    static OpenApiDocument get() {
+        return Holder.DOCUMENT;
+    }
+
+    private static final class Holder {
+        static final OpenApiDocument DOCUMENT = load(ServerContext.VERSION);
     }
 
     /**
