@@ -83,7 +83,7 @@ final class HttpResponses {
         return Map.of("error", Map.of("code", code.wire(), "message", message));
     }
 
-    /** Sets what every answer carries; an answer that may be cached ({@link OpenApiDocument}) sets its own Cache-Control. */
+    /** Sets what every answer carries; one that may be cached (ClientBundle, OpenApiDocument) sets its own Cache-Control. */
     private static void finish(FullHttpResponse res, boolean keepAlive) {
         if (!res.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
             res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
@@ -92,7 +92,7 @@ final class HttpResponses {
         HttpUtil.setKeepAlive(res, keepAlive);
     }
 
-    /** Sends {@code res} with the headers every answer carries (CORS included), keeping the connection open or not. */
+    /** Sends {@code res} with its length, keep-alive and (unless it has its own) {@code Cache-Control: no-store}. */
     static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
         finish(res, keepAlive);
         String origin = ctx.channel().attr(Cors.ORIGIN).get();

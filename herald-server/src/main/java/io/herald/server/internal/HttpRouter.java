@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.herald.server.internal.auth.ApiKeys.Role;
 import io.herald.server.internal.auth.Authenticator;
 import io.herald.server.internal.auth.Permissions;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
 // Over 300 lines on purpose: the one table of routes, with the checks that must run before each
 // (method, credentials, upgrade, SSE); the handlers themselves live in HttpApi, AdminApi and the transports.
 /**
- * Routes HTTP requests to the API, upgrades {@code /ws} and {@code /ws/{channel}} to WebSocket and
- * starts SSE streams ({@code /sse}).
+ * Routes HTTP requests to the API, upgrades {@code /ws} and {@code /ws/{channel}} to WebSocket,
+ * starts SSE streams ({@code /sse}) and serves the browser client ({@code /herald.js}).
  * Holds no per-connection state, so one instance serves every connection.
  */
 @ChannelHandler.Sharable
@@ -54,6 +55,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final HttpApi api;
     private final AdminApi admin;
     private final OpenApiDocument openApi;
+    /** The browser client's bundles by path, read when the server starts. */
+    private final Map<String, Optional<ClientBundle>> bundles;
     /** For clients that offer permessage-deflate, and for those that do not (reserved bits fail). */
     private final WebSocketDecoderConfig decoderConfig;
     private final WebSocketDecoderConfig plainDecoderConfig;
@@ -65,6 +68,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.api = new HttpApi(server);
         this.admin = new AdminApi(server);
         this.openApi = OpenApiDocument.get();
+        this.bundles = ClientBundle.load();
         this.decoderConfig = WebSocketPipeline.decoderConfig(server.config(), true);
         this.plainDecoderConfig = WebSocketPipeline.decoderConfig(server.config(), false);
         this.idPrefix = Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";
@@ -120,6 +124,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             requireMethod(method, HttpMethod.GET);
             stream(ctx, req, query);
+        } else if (bundles.containsKey(path)) {
+            requireMethod(method, HttpMethod.GET);
+            ClientBundle.serve(ctx, req, path, bundles.get(path), keepAlive);
         } else if (path.equals("/health")) {
             requireMethod(method, HttpMethod.GET);
             api.health(ctx, keepAlive);
