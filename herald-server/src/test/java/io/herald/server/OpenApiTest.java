@@ -4,35 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.Engine;
-import io.herald.ErrorCode;
 import io.herald.ForwardingEngine;
 import io.herald.Herald;
 import io.herald.HeraldConfig;
-import io.herald.Json;
 import io.herald.NamespaceOptions;
+import io.herald.server.OpenApiCall.Target;
 import io.herald.server.OpenApiContract.Answer;
 import io.herald.server.OpenApiContract.Operation;
 import io.herald.server.OpenApiContract.Request;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.swagger.v3.parser.OpenAPIV3Parser;
-import io.swagger.v3.parser.core.models.ParseOptions;
-import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,18 +44,6 @@ class OpenApiTest {
     static final int MAX_REQUEST_SIZE = 2048;
     /** A valid {@code Sec-WebSocket-Key} (RFC 6455's example). */
     static final String WS_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
-
-    /** The servers a call can go to. */
-    enum Target {
-        /** Configured for the calls: CORS origin, small limits, a retained namespace. */
-        API,
-        /** An engine that fails publishes to {@code down:*}, reports itself down, and no Prometheus registry. */
-        FAULTY,
-        /** Over {@code limits.maxConnectionsPerIp} (1, held): the connection gate answers 429. */
-        GATE_ADDRESS,
-        /** Over {@code limits.maxConnections} (1, held): the connection gate answers 503. */
-        GATE_FULL
-    }
 
     static TestServer api;
     static TestServer addressGate;
@@ -104,7 +82,7 @@ class OpenApiTest {
 
         Answer document = send(Target.API, new Request("GET", "/api/openapi.json", Map.of(), null));
         assertThat(document.status()).as("GET /api/openapi.json").isEqualTo(200);
-        contract = new OpenApiContract(json(document.body()));
+        contract = new OpenApiContract(OpenApiContract.json(document.body()));
         etag = document.header("etag");
 
         api.publish("doc:1", "progress", "{\"pct\":1}");
@@ -144,76 +122,19 @@ class OpenApiTest {
     // ---------------------------------------------------------------------------------------------
     // The calls
 
-    /** One request and the status it must get; {@code refused}: the document must refuse it too. */
-    record Call(String operation, String label, Target target, Request request, int status, boolean documentRefuses,
-            Function<Call, Answer> exchange) {
-        Call expect(int s) {
-            return new Call(operation, label, target, request, s, documentRefuses, exchange);
-        }
-
-        Call refused() {
-            return new Call(operation, label, target, request, status, true, exchange);
-        }
-
-        Call on(Target t) {
-            return new Call(operation, label, t, request, status, documentRefuses, exchange);
-        }
-
-        Call body(String json) {
-            Map<String, String> h = new LinkedHashMap<>(request.headers());
-            h.put("Content-Type", "application/json");
-            return with(new Request(request.method(), request.target(), h, json));
-        }
-
-        Call header(String name, String value) {
-            Map<String, String> h = new LinkedHashMap<>(request.headers());
-            h.put(name, value);
-            return with(new Request(request.method(), request.target(), h, request.body()));
-        }
-
-        Call without(String name) {
-            Map<String, String> h = new LinkedHashMap<>(request.headers());
-            h.remove(name);
-            return with(new Request(request.method(), request.target(), h, request.body()));
-        }
-
-        Call admin() {
-            return header("X-Api-Key", TestServer.ADMIN_KEY);
-        }
-
-        Call publisher() {
-            return header("X-Api-Key", TestServer.PUBLISH_KEY);
-        }
-
-        Call exchange(Function<Call, Answer> e) {
-            return new Call(operation, label, target, request, status, documentRefuses, e);
-        }
-
-        private Call with(Request r) {
-            return new Call(operation, label, target, r, status, documentRefuses, exchange);
-        }
-
-        @Override
-        public String toString() {
-            return operation + " → " + status + " (" + label + ")";
-        }
-    }
-
     /** A call of {@code operation} ("GET /api/channels/{channel}") as {@code target} ("/api/channels/doc:1"). */
-    static Call call(String operation, String label, String target) {
-        String method = operation.substring(0, operation.indexOf(' '));
-        return new Call(operation, label, Target.API, new Request(method, target, Map.of(), null), 200, false,
-                OpenApiTest::exchange);
+    static OpenApiCall call(String operation, String label, String target) {
+        return OpenApiCall.of(operation, label, target);
     }
 
     /** The upgrade headers of a valid version 13 WebSocket request. */
-    static Call upgrade(Call c) {
+    static OpenApiCall upgrade(OpenApiCall c) {
         return c.header("Upgrade", "websocket").header("Connection", "Upgrade").header("Sec-WebSocket-Key", WS_KEY)
                 .header("Sec-WebSocket-Version", "13");
     }
 
     /** The calls written for each operation: its successes and the errors of its own. */
-    static List<Call> calls() {
+    static List<OpenApiCall> calls() {
         String big = "{\"channel\":\"doc:1\",\"event\":\"e\",\"data\":\"" + "x".repeat(MAX_REQUEST_SIZE) + "\"}";
         String bigBroadcast = "{\"channels\":[\"doc:1\"],\"event\":\"e\",\"data\":\"" + "x".repeat(MAX_REQUEST_SIZE) + "\"}";
         return List.of(
@@ -367,13 +288,13 @@ class OpenApiTest {
      * (403), from a page of an allowed and of another origin (preflights), and refused by the
      * connection gate (429, 503). Each is derived from the operation's first successful call.
      */
-    static List<Call> derivedCalls(List<Call> written) {
-        List<Call> out = new ArrayList<>();
+    static List<OpenApiCall> derivedCalls(List<OpenApiCall> written) {
+        List<OpenApiCall> out = new ArrayList<>();
         for (Operation op : contract.operations()) {
-            Call sample = written.stream().filter(c -> c.operation().equals(op.key()) && c.status() < 300)
+            OpenApiCall sample = written.stream().filter(c -> c.operation().equals(op.key()) && c.status() < 300)
                     .findFirst().orElse(null);
             if (op.method().equals("options")) {
-                Call preflight = call(op.key(), "", op.path().replaceAll("\\{[^}]+}", "doc:1"))
+                OpenApiCall preflight = call(op.key(), "", op.path().replaceAll("\\{[^}]+}", "doc:1"))
                         .header("Access-Control-Request-Method", "GET");
                 out.add(preflight.header("Origin", ORIGIN).expect(204));
                 out.add(preflight.header("Origin", OTHER_ORIGIN).expect(403));
@@ -384,23 +305,19 @@ class OpenApiTest {
             }
             Set<String> roles = roles(op);
             if (!roles.isEmpty()) {
-                Call bare = sample.without("X-Api-Key").without("Authorization");
-                out.add(named(bare, "no credentials").expect(401));
-                out.add(named(bare.header("X-Api-Key", "not-a-key-0123456789"), "an unknown key").expect(401));
-                out.add(named(bare.header("Authorization", "Bearer " + userToken), "a token without admin").expect(403));
+                OpenApiCall bare = sample.without("X-Api-Key").without("Authorization");
+                out.add(bare.labelled("no credentials").expect(401));
+                out.add(bare.header("X-Api-Key", "not-a-key-0123456789").labelled("an unknown key").expect(401));
+                out.add(bare.header("Authorization", "Bearer " + userToken).labelled("a token without admin").expect(403));
                 if (roles.contains("admin")) {
-                    out.add(named(bare.publisher(), "a publish key").expect(403));
+                    out.add(bare.publisher().labelled("a publish key").expect(403));
                 }
             }
-            out.add(named(sample, "too many connections from this address").on(Target.GATE_ADDRESS).expect(429)
-                    .exchange(OpenApiTest::exchange));
-            out.add(named(sample, "the server is full").on(Target.GATE_FULL).expect(503).exchange(OpenApiTest::exchange));
+            out.add(sample.labelled("too many connections from this address").on(Target.ADDRESS_GATE).expect(429)
+                    .exchange(null));
+            out.add(sample.labelled("the server is full").on(Target.FULL_GATE).expect(503).exchange(null));
         }
         return out;
-    }
-
-    private static Call named(Call c, String label) {
-        return new Call(c.operation(), label, c.target(), c.request(), c.status(), false, c.exchange());
     }
 
     /** The roles an operation's security requirements name (the scopes of its requirements). */
@@ -414,8 +331,8 @@ class OpenApiTest {
 
     @TestFactory
     Stream<DynamicTest> everyDocumentedOperationAnswersAsDocumented() {
-        List<Call> written = calls();
-        List<Call> all = new ArrayList<>(written);
+        List<OpenApiCall> written = calls();
+        List<OpenApiCall> all = new ArrayList<>(written);
         all.addAll(derivedCalls(written));
         Stream<DynamicTest> calls = all.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> run(c)));
         Stream<DynamicTest> coverage = Stream.of(DynamicTest.dynamicTest("every documented status was produced",
@@ -423,7 +340,7 @@ class OpenApiTest {
         return Stream.concat(calls, coverage);
     }
 
-    private static void run(Call c) {
+    private static void run(OpenApiCall c) {
         Operation op = contract.operation(c.operation())
                 .orElseThrow(() -> new AssertionError(c.operation() + " is not in the document"));
         List<String> requestProblems = contract.checkRequest(op, c.request());
@@ -432,7 +349,7 @@ class OpenApiTest {
         } else if (c.status() < 300) {
             assertThat(requestProblems).as("the document allows %s", c).isEmpty();
         }
-        Answer answer = c.exchange().apply(c);
+        Answer answer = c.exchange() == null ? exchange(c) : c.exchange().apply(c);
         assertThat(answer.status()).as("%s: %s", c, OpenApiContract.abbreviate(answer.body())).isEqualTo(c.status());
         String response = contract.response(op, answer.status()).orElseThrow(() -> new AssertionError(
                 c + ": status " + answer.status() + " is not documented; documented: " + contract.statuses(op)));
@@ -462,7 +379,7 @@ class OpenApiTest {
     // Sending
 
     /** Sends the call's request on a new connection and reads one answer. */
-    static Answer exchange(Call c) {
+    static Answer exchange(OpenApiCall c) {
         return send(c.target(), c.request());
     }
 
@@ -470,8 +387,8 @@ class OpenApiTest {
         int port = switch (target) {
             case API -> api.port();
             case FAULTY -> faultyServer.port();
-            case GATE_ADDRESS -> addressGate.port();
-            case GATE_FULL -> fullGate.port();
+            case ADDRESS_GATE -> addressGate.port();
+            case FULL_GATE -> fullGate.port();
         };
         try (RawHttp http = RawHttp.connect(port)) {
             RawHttp.Response res = http.send(head(r, port)).sendBytes(body(r)).read();
@@ -496,7 +413,7 @@ class OpenApiTest {
     }
 
     /** Opens an event stream, checks its events against {@code x-herald-events}, and answers its head. */
-    static Answer stream(Call c) {
+    static Answer stream(OpenApiCall c) {
         try (SseClient sse = SseClient.open(api.port(), c.request().target())) {
             Map<String, String> headers = new LinkedHashMap<>(sse.headers);
             if (sse.status != 200) {
@@ -528,8 +445,8 @@ class OpenApiTest {
         answers.put("414", raw("GET /health?" + "x".repeat(5000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
         answers.put("417", raw("POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: teapot\r\nContent-Length: 2\r\n\r\n{}"));
         answers.put("431", raw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "x".repeat(20_000) + "\r\n\r\n"));
-        answers.put("429", send(Target.GATE_ADDRESS, new Request("GET", "/nothing/at/all", Map.of(), null)));
-        answers.put("503", send(Target.GATE_FULL, new Request("GET", "/nothing/at/all", Map.of(), null)));
+        answers.put("429", send(Target.ADDRESS_GATE, new Request("GET", "/nothing/at/all", Map.of(), null)));
+        answers.put("503", send(Target.FULL_GATE, new Request("GET", "/nothing/at/all", Map.of(), null)));
         Set<String> documented = new TreeSet<>();
         contract.doc.at("/x-herald-any-request/responses").fieldNames().forEachRemaining(documented::add);
         assertThat(answers.keySet()).containsExactlyInAnyOrderElementsOf(documented);
@@ -547,158 +464,6 @@ class OpenApiTest {
         try (RawHttp http = RawHttp.connect(api.port())) {
             RawHttp.Response res = http.send(request).read();
             return new Answer(res.status(), res.headers(), res.body());
-        }
-    }
-
-    @Test
-    void webSocketFramesMatchTheirDocumentedSchemas() {
-        String frames = "/components/schemas/";
-        List<JsonNode> seen = new ArrayList<>();
-        try (TestClient c = TestClient.connect(api.port(), "/ws?token=" + userToken)) {
-            seen.add(c.next()); // welcome
-            c.send("{\"type\":\"subscribe\",\"id\":1,\"channel\":\"doc:3\",\"since\":{\"epoch\":\"x1\",\"offset\":0}}");
-            seen.add(c.next());
-            c.send("{\"type\":\"publish\",\"id\":\"p\",\"channel\":\"doc:3\",\"event\":\"hello\",\"data\":[1]}");
-            seen.add(c.awaitFrame(f -> f.path("type").asText().equals("published")));
-            // four at once: should the first go out alone (its channel quiet), the others still share a batch
-            api.post("/api/publish", "[{\"channel\":\"doc:3\",\"event\":\"a\"},{\"channel\":\"doc:3\",\"event\":\"b\"},"
-                    + "{\"channel\":\"doc:3\",\"event\":\"c\",\"key\":\"k\"},{\"channel\":\"doc:3\",\"event\":\"d\"}]");
-            seen.add(c.awaitFrame(f -> f.path("type").asText().equals("batch")));
-            c.send("{\"type\":\"ping\",\"id\":2}");
-            seen.add(c.awaitFrame(f -> f.path("type").asText().equals("pong")));
-            c.send("{\"type\":\"subscribe\",\"channel\":\"no spaces\"}");
-            seen.add(c.awaitFrame(f -> f.path("type").asText().equals("error")));
-            c.send("{\"type\":\"unsubscribe\",\"channel\":\"doc:3\"}");
-            seen.add(c.awaitFrame(f -> f.path("type").asText().equals("unsubscribed")));
-        }
-        try (TestClient c = TestClient.connect(api.port(), "/ws/kept:1?token=" + adminToken)) {
-            c.next(); // welcome
-            seen.add(c.next()); // subscribed, with the retained state
-            assertThat(seen.get(seen.size() - 1).has("state")).isTrue();
-            api.post("/api/publish", "{\"channel\":\"kept:1\",\"event\":\"settings\",\"key\":\"theme\",\"data\":\"light\"}");
-            seen.add(c.expect("message"));
-        }
-        Set<String> types = new TreeSet<>();
-        for (JsonNode frame : seen) {
-            types.add(frame.path("type").asText());
-            assertThat(contract.validate(frames + "ServerFrame", frame)).as("%s", frame).isEmpty();
-        }
-        assertThat(types).contains("welcome", "subscribed", "published", "batch", "pong", "error", "unsubscribed", "message");
-        for (String command : List.of("{\"type\":\"connect\",\"token\":\"t\"}", "{\"type\":\"ping\",\"id\":[1]}",
-                "{\"type\":\"subscribe\",\"channel\":\"a:1\",\"events\":[\"x\"],\"since\":{\"epoch\":\"e1\",\"offset\":3}}",
-                "{\"type\":\"publish\",\"channel\":\"a:1\",\"event\":\"x\",\"data\":{},\"key\":\"k\",\"critical\":true}")) {
-            assertThat(contract.validate(frames + "ClientCommand", json(command))).as(command).isEmpty();
-        }
-        assertThat(contract.validate(frames + "ClientCommand", json("{\"type\":\"subscribe\"}")))
-                .as("a subscribe without a channel").isNotEmpty();
-    }
-
-    @Test
-    void theDocumentIsAValidOpenApi31Description() {
-        JsonNode doc = contract.doc;
-        assertThat(doc.path("openapi").asText()).matches("3\\.1\\.\\d+");
-        assertThat(doc.at("/info/version").asText()).as("the server's version").isNotBlank().isNotEqualTo("0.0.0");
-
-        // a real parser: no errors, no warnings
-        ParseOptions options = new ParseOptions();
-        options.setResolve(false);
-        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(doc.toString(), null, options);
-        assertThat(parsed.getMessages()).as("swagger-parser").isEmpty();
-        assertThat(parsed.getOpenAPI().getSpecVersion().name()).isEqualTo("V31");
-
-        // every $ref resolves; every schema is a valid JSON Schema 2020-12 schema
-        List<String> refs = new ArrayList<>();
-        List<String> schemas = new ArrayList<>();
-        walk(doc, "", refs, schemas);
-        assertThat(refs).as("references").isNotEmpty()
-                .allSatisfy(r -> assertThat(contract.at(r).isMissingNode()).as("%s resolves", r).isFalse());
-        for (String pointer : schemas) {
-            assertThat(contract.validateAgainstMetaSchema(pointer)).as("%s is a valid schema", pointer).isEmpty();
-        }
-
-        Set<String> operationIds = new LinkedHashSet<>();
-        for (Operation op : contract.operations()) {
-            String id = op.node().path("operationId").asText("");
-            assertThat(id.isEmpty() || operationIds.add(id)).as("operationId %s is unique", id).isTrue();
-            // every path parameter is declared, required, and in the template; and no other
-            Set<String> inTemplate = new TreeSet<>();
-            Matcher m = Pattern.compile("\\{([^}]+)}").matcher(op.path());
-            while (m.find()) {
-                inTemplate.add(m.group(1));
-            }
-            Set<String> declared = new TreeSet<>();
-            for (JsonNode p : op.parameters(contract)) {
-                if (p.path("in").asText().equals("path")) {
-                    assertThat(p.path("required").asBoolean()).as("%s: path parameter %s is required", op.key(), p.path("name"))
-                            .isTrue();
-                    declared.add(p.path("name").asText());
-                }
-            }
-            assertThat(declared).as("%s: declared path parameters", op.key()).isEqualTo(inTemplate);
-            assertThat(op.node().path("responses").size()).as("%s has responses", op.key()).isPositive();
-            for (JsonNode requirement : op.node().path("security")) {
-                requirement.fieldNames().forEachRemaining(scheme -> assertThat(doc.at("/components/securitySchemes")
-                        .has(scheme)).as("%s: security scheme %s", op.key(), scheme).isTrue());
-            }
-        }
-    }
-
-    @Test
-    void errorCodesAndStatusesAreHeraldsOwn() {
-        List<String> wire = Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).toList();
-        List<String> documented = new ArrayList<>();
-        contract.doc.at("/components/schemas/ErrorCode/enum").forEach(n -> documented.add(n.asText()));
-        assertThat(documented).containsExactlyInAnyOrderElementsOf(wire);
-        // an error answer's status is of its code's class (a 401 documents unauthorized, a 426 bad_request, …)
-        for (Operation op : contract.operations()) {
-            for (int status : contract.statuses(op)) {
-                String response = contract.response(op, status).orElseThrow();
-                for (String code : errorCodes(contract.doc.at(response + "/content/application~1json/schema"))) {
-                    ErrorCode e = Arrays.stream(ErrorCode.values()).filter(c -> c.wire().equals(code)).findFirst().orElseThrow();
-                    assertThat(status / 100).as("%s %d documents %s", op.key(), status, code).isEqualTo(e.httpStatus() / 100);
-                }
-            }
-        }
-    }
-
-    /** The error codes a response schema pins ({@code const} on {@code error.code}), through refs and oneOf. */
-    private static List<String> errorCodes(JsonNode schema) {
-        JsonNode s = contract.resolve(schema);
-        List<String> out = new ArrayList<>();
-        JsonNode code = s.at("/properties/error/properties/code/const");
-        if (code.isTextual()) {
-            out.add(code.asText());
-        }
-        for (JsonNode alternative : s.path("oneOf")) {
-            out.addAll(errorCodes(alternative));
-        }
-        return out;
-    }
-
-    private static void walk(JsonNode node, String pointer, List<String> refs, List<String> schemas) {
-        if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String child = pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
-                if (e.getKey().equals("$ref")) {
-                    refs.add(e.getValue().asText());
-                } else if (e.getKey().equals("schema") || pointer.equals("/components/schemas")) {
-                    schemas.add(child);
-                }
-                walk(e.getValue(), child, refs, schemas);
-            }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                walk(node.get(i), pointer + "/" + i, refs, schemas);
-            }
-        }
-    }
-
-    static JsonNode json(String text) {
-        try {
-            return Json.MAPPER.readTree(text);
-        } catch (java.io.IOException e) {
-            throw new AssertionError("not JSON: " + text, e);
         }
     }
 
