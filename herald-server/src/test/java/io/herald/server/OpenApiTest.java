@@ -63,7 +63,7 @@ class OpenApiTest {
     static final Map<String, String> NOT_PRODUCED = Map.of(
             "GET /herald.js 404", "only a herald-server built without clients/js lacks the bundle; Maven always bundles it",
             "GET /herald-react.js 404", "the same");
-        /** What was produced and matched the document: {@code "GET /api/stats 200"}. */
+    /** What was produced and matched the document: {@code "GET /api/stats 200"}. */
     static final Set<String> produced = new TreeSet<>();
 
     @BeforeAll
@@ -94,7 +94,7 @@ class OpenApiTest {
         watcher = api.subscriber("doc:1");
         victim = api.client("/ws");
 
-        // one connection from 127.0.0.1 fills that address on one server, and fills the other server
+        // a held connection fills its address on one server (maxConnectionsPerIp 1), and the other server (maxConnections 1)
         gateHolder = hold(addressGate, "127.0.0.1");
         gateFiller = hold(fullGate, "127.0.0.2");
     }
