@@ -83,6 +83,7 @@ final class HttpResponses {
         return Map.of("error", Map.of("code", code.wire(), "message", message));
     }
 
+    /** Sets what every answer carries; one that may be cached (ClientBundle, OpenApiDocument) sets its own Cache-Control. */
     private static void finish(FullHttpResponse res, boolean keepAlive) {
         if (!res.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
             res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);

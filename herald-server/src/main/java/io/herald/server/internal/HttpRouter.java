@@ -46,12 +46,15 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String STATE = "/state";
     /** {@code GET /api/channels/{ch}/subscribers}: for publishers (a publish key), not only admins. */
     private static final String SUBSCRIBERS = "/subscribers";
+    /** {@code GET /api/openapi.json}: the description of this API, open to everyone. */
+    static final String OPENAPI = "/api/openapi.json";
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
     private final ServerContext server;
     private final HttpApi api;
     private final AdminApi admin;
+    private final OpenApiDocument openApi;
     /** The browser client's bundles by path, read when the server starts. */
     private final Map<String, Optional<ClientBundle>> bundles;
     /** For clients that offer permessage-deflate, and for those that do not (reserved bits fail). */
@@ -64,6 +67,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.server = server;
         this.api = new HttpApi(server);
         this.admin = new AdminApi(server);
+        this.openApi = OpenApiDocument.get();
         this.bundles = ClientBundle.load();
         this.decoderConfig = WebSocketPipeline.decoderConfig(server.config(), true);
         this.plainDecoderConfig = WebSocketPipeline.decoderConfig(server.config(), false);
@@ -129,6 +133,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (path.equals("/metrics")) {
             requireMethod(method, HttpMethod.GET);
             api.metrics(ctx, keepAlive);
+        } else if (path.equals(OPENAPI)) {
+            requireMethod(method, HttpMethod.GET);
+            openApi.answer(ctx, req, keepAlive);
         } else if (path.equals("/api/publish")) {
             requireMethod(method, HttpMethod.POST);
             authorize(req, Role.PUBLISH);
