@@ -56,9 +56,12 @@ import org.slf4j.LoggerFactory;
  * {@code reserved} (keyed by channel alone: epoch and reservation).
  *
  * <p>File size: chunks whose content was rewritten are reused after the retention time (45 s,
- * MVStore's default; shorter ones let a kill -9 leave a file that cannot be opened), the committer compacts chunks less
- * than half full every {@value #COMPACT_EVERY} commits, and the file is compacted on open and
- * close, so it stays within a small multiple of its live data plus what a few seconds write.
+ * MVStore's default; shorter ones let a kill -9 leave a file that cannot be opened), and the committer compacts chunks less
+ * than half full every {@value #COMPACT_EVERY} commits. The file is not compacted on open or close:
+ * MVStore 2.4.240's chunk-moving compaction ({@code compactFile}, {@code close} with a compaction
+ * time) fails an internal assertion on some files ({@code FreeSpaceBitSet.allocate}) and closes
+ * the store, which made one graceful restart in four or so fail to open its file. So the file never
+ * shrinks: it stays at its high-water mark, and its free space is reused.
  *
  * <p>A write error (a full disk) is final: the store fails the publishes it had not written and
  * every later one with {@code unavailable}, and {@link #health} reports it, until a restart.
@@ -163,7 +166,6 @@ final class DiskStore implements StreamStore {
             stored = StoredStreams.read(streams, history, retained, reservations);
             dropUnrestored(stored);
             stored = reserveRestored(stored);
-            mv.compactFile(1000);
         } catch (RuntimeException e) {
             if (mv != null) {
                 mv.closeImmediately();
@@ -510,7 +512,7 @@ final class DiskStore implements StreamStore {
                         }
                     });
                     mv.commit();
-                    mv.close(1000);
+                    mv.close(0); // no compaction: see the class comment on file size
                     return;
                 } catch (RuntimeException e) {
                     failed(e);

@@ -62,8 +62,11 @@ class ExecutorSchedulerTest {
         ExecutorScheduler s = ExecutorScheduler.ownThread("test-client");
         AtomicBoolean cancelledRan = new AtomicBoolean();
         CountDownLatch later = new CountDownLatch(1);
-        s.schedule(() -> cancelledRan.set(true), TimeUnit.MILLISECONDS.toNanos(10)).cancel();
-        s.schedule(later::countDown, TimeUnit.MILLISECONDS.toNanos(50));
+        s.execute(() -> {
+            // cancelled on the client's thread, before the timer can fire (it needs that thread); due before the next
+            s.schedule(() -> cancelledRan.set(true), 0).cancel();
+            s.schedule(later::countDown, TimeUnit.MILLISECONDS.toNanos(50));
+        });
         assertThat(later.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(cancelledRan).isFalse();
         assertThat(s.inLoop()).isFalse();
