@@ -58,7 +58,9 @@ public final class Herald implements AutoCloseable {
         this.clock = b.clock;
         this.engine = b.engine != null ? b.engine : Engines.memory();
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry();
-        this.stats = new StatsRegistry(new HeraldMetrics(meterRegistry, config));
+        HeraldMetrics metrics = new HeraldMetrics(meterRegistry, config);
+        metrics.registerHistory(engine);
+        this.stats = new StatsRegistry(metrics);
         this.hub = new Hub(engine, config, clock, stats);
         this.transports = List.copyOf(b.transports);
     }
@@ -121,7 +123,7 @@ public final class Herald implements AutoCloseable {
      * @throws HeraldException {@code bad_request} for an invalid channel or event
      */
     public CompletableFuture<Publication> publish(String channel, String event, Object data) {
-        return publish(Message.of(channel, event, Json.toTree(data)));
+        return publish(Message.builder(channel, event).encodedData(data == null ? null : Json.toBytes(data)).build());
     }
 
     /** Opens the core's side of a client connection whose frames go to {@code outlet}. */
@@ -213,7 +215,7 @@ public final class Herald implements AutoCloseable {
     private ChannelInfo info(ChannelStats s, long now) {
         String ch = s.channel();
         return new ChannelInfo(ch, engine.peek(ch).orElse(StreamPosition.NONE), s.published(), s.delivered(), s.coalesced(), s.dropped(),
-                hub.subscriberCount(ch), s.elapsedSeconds(now), s.completed());
+                hub.subscriberCount(ch), s.elapsedSeconds(now), s.completed(), engine.historyStats(ch).orElse(HistoryStats.NONE));
     }
 
     /** The channel's current epoch and latest offset. */

@@ -1,6 +1,7 @@
 package io.herald.internal;
 
 import io.herald.History;
+import io.herald.HistoryStats;
 import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.NamespaceOptions;
@@ -9,8 +10,10 @@ import io.herald.StreamPosition;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -47,9 +50,22 @@ final class ChannelStream {
      * crash left (offsets reserved on disk and never used, see {@link DiskStore}), contiguous; when
      * not empty, the last one is at {@link #offset} unless such a restart happened since.
      */
-    private final ArrayDeque<Publication> history = new ArrayDeque<>();
+    private final ArrayDeque<Entry> history = new ArrayDeque<>();
+    /** The size of the held messages' data ({@link Message#dataLength}), in bytes. */
+    private long historyBytes;
     /** The latest publication per key, least recently updated first; {@code null} until the first. */
-    private LinkedHashMap<String, Publication> retained;
+    private LinkedHashMap<String, Entry> retained;
+
+    /**
+     * A publication as the stream holds it: without its epoch, which is the stream's (8 bytes less
+     * than a {@link Publication}, per message of history: issue 12's heap per history entry). Its
+     * message keeps {@code data} as JSON text and shares the channel's names.
+     */
+    private record Entry(Message message, long offset, long ts) {
+        Publication in(String epoch) {
+            return new Publication(message, epoch, offset, ts);
+        }
+    }
 
     /** A new stream: a new epoch, offset 0. */
     ChannelStream(long createdAt) {
@@ -62,7 +78,7 @@ final class ChannelStream {
     }
 
     /** A stream as a {@link StreamStore} kept it: same epoch, offset, history and retained state. */
-    static ChannelStream restored(StreamStore.Stored s) {
+    static ChannelStream restored(StreamStore.Stored s, HistoryCounters counters) {
         ChannelStream stream = new ChannelStream(s.epoch(), s.lastActive());
         stream.offset = s.offset();
         stream.reserved = s.reserved();
@@ -70,11 +86,17 @@ final class ChannelStream {
         stream.onDisk = true;
         stream.reservedAtOffset = s.offset();
         stream.completedAt = s.completedAt();
-        stream.history.addAll(s.history());
+        Map<Long, Entry> held = new HashMap<>();
+        for (Publication p : s.history()) {
+            Entry e = new Entry(p.message(), p.offset(), p.ts());
+            stream.hold(e, counters);
+            held.put(e.offset(), e);
+        }
         if (!s.retained().isEmpty()) {
             stream.retained = new LinkedHashMap<>();
-            for (Publication p : s.retained()) {
-                stream.retained.put(retainedKey(p.message()), p);
+            for (Publication p : s.retained()) { // one entry for a publication in both, as when published
+                Entry e = held.get(p.offset());
+                stream.retained.put(retainedKey(p.message()), e != null ? e : new Entry(p.message(), p.offset(), p.ts()));
             }
         }
         return stream;
@@ -96,7 +118,7 @@ final class ChannelStream {
      * @throws HeraldException {@code too_large} when it would add a retained key past the bound;
      *         nothing is then recorded
      */
-    Publication append(Message m, long now, NamespaceOptions options) {
+    Publication append(Message m, long now, NamespaceOptions options, HistoryCounters counters) {
         String key = null;
         if (options.retained()) {
             key = retainedKey(m);
@@ -107,16 +129,18 @@ final class ChannelStream {
             }
         }
         Publication p = new Publication(m, epoch, offset + 1, now);
+        Entry e = new Entry(m, p.offset(), now);
         if (options.historySize() > 0) {
-            history.addLast(p);
+            hold(e, counters);
         }
         while (history.size() > options.historySize()) {
-            history.pollFirst(); // more than one when a restored stream meets a smaller history.size
+            // more than one when a restored stream meets a smaller history.size
+            evictOldest(counters, HistoryCounters.Reason.SIZE);
         }
-        evictExpired(now, options.historyTtl());
+        evictExpired(now, options.historyTtl(), counters);
         if (key != null) {
             retained.remove(key); // re-inserted last: the map stays ordered by latest update
-            retained.put(key, p);
+            retained.put(key, e);
         }
         offset = p.offset();
         completedAt = m.finalMessage() ? Math.max(1, now) : 0;
@@ -130,11 +154,34 @@ final class ChannelStream {
     }
 
     /** Drops history older than {@code ttl}: the start of history moves, the epoch stays. Caller holds the lock. */
-    void evictExpired(long now, Duration ttl) {
+    void evictExpired(long now, Duration ttl, HistoryCounters counters) {
         long ttlMillis = ttl.toMillis();
         while (!history.isEmpty() && now - history.peekFirst().ts() >= ttlMillis) {
-            history.pollFirst();
+            evictOldest(counters, HistoryCounters.Reason.TTL);
         }
+    }
+
+    private void hold(Entry e, HistoryCounters counters) {
+        history.addLast(e);
+        historyBytes += e.message().dataLength();
+        counters.held(e.message().dataLength(), history.size() == 1);
+    }
+
+    private void evictOldest(HistoryCounters counters, HistoryCounters.Reason reason) {
+        Entry e = history.pollFirst();
+        historyBytes -= e.message().dataLength();
+        counters.evicted(reason, e.message().dataLength(), history.isEmpty());
+    }
+
+    /** What the history holds now. Caller holds the lock. */
+    HistoryStats historyStats() {
+        return history.isEmpty() ? HistoryStats.NONE
+                : new HistoryStats(history.size(), history.peekFirst().offset(), history.peekLast().offset(), historyBytes);
+    }
+
+    /** The stream is gone (removed, its epoch ended): its history no longer counts. Caller holds the lock. */
+    void forget(HistoryCounters counters) {
+        counters.dropped(history.size(), historyBytes);
     }
 
     /**
@@ -153,18 +200,19 @@ final class ChannelStream {
             return new History(position(), List.of(), false);
         }
         List<Publication> out = new ArrayList<>((int) Math.min(limit, Math.min(offset - after, history.size())));
+        // materialized per read: the stream holds entries without their epoch
         if (limit > 0 && after < offset) {
             int following = 0; // held publications after 'after', counted from the newest end
-            for (java.util.Iterator<Publication> it = history.descendingIterator(); it.hasNext()
+            for (java.util.Iterator<Entry> it = history.descendingIterator(); it.hasNext()
                     && it.next().offset() > after; ) {
                 following++;
             }
             int skip = history.size() - following;
-            for (Publication p : history) {
+            for (Entry e : history) {
                 if (skip-- > 0) {
                     continue;
                 }
-                out.add(p);
+                out.add(e.in(epoch));
                 if (out.size() == limit) {
                     break;
                 }
@@ -175,7 +223,12 @@ final class ChannelStream {
 
     /** The latest publication per key, oldest first. Caller holds the lock. */
     List<Publication> retained() {
-        return retained == null ? List.of() : List.copyOf(retained.values());
+        if (retained == null) {
+            return List.of();
+        }
+        List<Publication> out = new ArrayList<>(retained.size());
+        retained.values().forEach(e -> out.add(e.in(epoch)));
+        return out;
     }
 
     /** Caller holds the lock. */
