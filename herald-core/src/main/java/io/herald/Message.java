@@ -3,6 +3,7 @@ package io.herald;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -15,7 +16,8 @@ import java.util.Optional;
  * <p>Memory: a message keeps its {@code data} as its compact JSON text (UTF-8 bytes), encoded once
  * when it is built, not as a tree: history holds thousands of messages per channel, and every frame
  * and answer copies those bytes as they are ({@link #writeData}). {@link #data()} parses them on each
- * call. The channel, event and key names are interned, so the messages of a channel share one copy.
+ * call. An engine that keeps messages shares one copy of its channel's names between them
+ * ({@link Builder#channel}, {@link Builder#event}).
  *
  * <pre>{@code
  * Message m = Message.builder("scan:42", "progress").data(json).key("progress").build();
@@ -38,7 +40,7 @@ public final class Message {
     private final boolean finalMessage;
 
     private Message(Builder b) {
-        String channel = ChannelNames.validate(b.channel);
+        this.channel = ChannelNames.validate(b.channel);
         if (b.event == null || b.event.isEmpty()) {
             throw HeraldException.missingField("event", "a non-empty string");
         }
@@ -48,11 +50,9 @@ public final class Message {
         if (b.key != null && (b.key.isEmpty() || b.key.length() > MAX_EVENT_LENGTH)) {
             throw HeraldException.badRequest("key must be 1-" + MAX_EVENT_LENGTH + " characters");
         }
-        // interned: a channel's messages (in history, for minutes) share one copy of each name
-        this.channel = channel.intern();
-        this.event = b.event.intern();
+        this.event = b.event;
         this.data = b.data == null ? NULL : b.data;
-        this.key = b.key == null ? null : b.key.intern();
+        this.key = b.key;
         this.critical = b.critical;
         this.finalMessage = b.finalMessage;
     }
@@ -66,7 +66,7 @@ public final class Message {
         return new Builder(channel, event);
     }
 
-    /** A builder starting from this message, for a copy to another channel. */
+    /** A builder starting from this message, for a copy to another channel ({@link Builder#channel}); the data is shared, not copied. */
     public Builder toBuilder() {
         Builder b = new Builder(channel, event).key(key).critical(critical).finalMessage(finalMessage);
         b.data = data;
@@ -102,6 +102,11 @@ public final class Message {
     /** The size of the payload's compact JSON text in UTF-8 bytes (4 for {@code null}). */
     public int dataLength() {
         return data.length;
+    }
+
+    /** The payload's compact JSON text in UTF-8: a read-only view, not a copy (for encoders that copy it into a frame). */
+    public ByteBuffer dataUtf8() {
+        return ByteBuffer.wrap(data).asReadOnlyBuffer();
     }
 
     /** Writes the payload as the next value of {@code g}, its JSON text copied as it is (no tree, no parse). */
@@ -148,8 +153,8 @@ public final class Message {
 
     /** Builds a {@link Message}; {@link #build()} validates and throws {@link HeraldException} on bad input. */
     public static final class Builder {
-        private final String channel;
-        private final String event;
+        private String channel;
+        private String event;
         private byte[] data;
         private String key;
         private boolean critical;
@@ -158,6 +163,18 @@ public final class Message {
         private Builder(String channel, String event) {
             this.channel = channel;
             this.event = event;
+        }
+
+        /** Replaces the channel given to {@link Message#builder} (a copy of a message to another channel). */
+        public Builder channel(String channel) {
+            this.channel = channel;
+            return this;
+        }
+
+        /** Replaces the event name given to {@link Message#builder}. */
+        public Builder event(String event) {
+            this.event = event;
+            return this;
         }
 
         /** The payload ({@code null}: JSON {@code null}); encoded here, so later changes to the tree do not count. */

@@ -81,13 +81,14 @@ class MessageTest {
     }
 
     @Test
-    void messagesOfAChannelShareItsNamesWhereverTheStringsCameFrom() {
-        Message a = Message.builder(new String("scan:1".toCharArray()), new String("progress".toCharArray()))
-                .key(new String("k".toCharArray())).build();
-        Message b = Message.builder(new String("scan:1".toCharArray()), new String("progress".toCharArray()))
-                .key(new String("k".toCharArray())).build();
-        assertThat(a.channel()).isSameAs(b.channel());
-        assertThat(a.event()).isSameAs(b.event());
-        assertThat(a.key().orElseThrow()).isSameAs(b.key().orElseThrow());
+    void aCopyToAnotherChannelSharesTheData() {
+        Message m = Message.builder("a:1", "e").dataJson("{\"x\":1}").key("k").critical(true).build();
+        Message copy = m.toBuilder().channel("b:2").event("f").build();
+        assertThat(copy.channel()).isEqualTo("b:2");
+        assertThat(copy.event()).isEqualTo("f");
+        assertThat(copy.dataJson()).isEqualTo("{\"x\":1}");
+        assertThat(copy.key()).contains("k");
+        assertThat(copy.critical()).isTrue();
+        assertThatThrownBy(() -> m.toBuilder().channel("bad channel").build()).isInstanceOf(HeraldException.class);
     }
 }

@@ -10,6 +10,7 @@ import io.herald.StreamPosition;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +24,16 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Memory: at most {@code history.size} publications of history (fewer once they are older than
  * {@code history.ttl}) and, in a retained namespace, at most {@code retained.maxKeys} retained
- * publications. A publication in both is held once.
+ * publications. A publication in both is held once, as an {@link Entry} whose message keeps its
+ * data as JSON text and shares the stream's copy of its channel and event names (issue 12: about
+ * 1.4 × the data's bytes per entry for 200 bytes of data, see {@code docs/BENCHMARKS.md}).
  */
 final class ChannelStream {
+    /** Event names shared per stream, at most; a message with another event keeps its own copy. */
+    private static final int SHARED_EVENTS = 16;
+
+    /** The channel's name: the engine's key, and the one copy its held messages refer to. */
+    final String channel;
     final String epoch;
     volatile long offset;
     /** Epoch millis of completion, or 0 while active. */
@@ -55,6 +63,8 @@ final class ChannelStream {
     private long historyBytes;
     /** The latest publication per key, least recently updated first; {@code null} until the first. */
     private LinkedHashMap<String, Entry> retained;
+    /** The event names of its messages, one copy each, in order of first use; {@code null} until the first. */
+    private String[] events;
 
     /**
      * A publication as the stream holds it: without its epoch, which is the stream's (8 bytes less
@@ -68,18 +78,19 @@ final class ChannelStream {
     }
 
     /** A new stream: a new epoch, offset 0. */
-    ChannelStream(long createdAt) {
-        this(Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36), createdAt);
+    ChannelStream(String channel, long createdAt) {
+        this(channel, Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36), createdAt);
     }
 
-    private ChannelStream(String epoch, long lastActive) {
+    private ChannelStream(String channel, String epoch, long lastActive) {
+        this.channel = channel;
         this.epoch = epoch;
         this.lastActive = lastActive;
     }
 
     /** A stream as a {@link StreamStore} kept it: same epoch, offset, history and retained state. */
     static ChannelStream restored(StreamStore.Stored s, HistoryCounters counters) {
-        ChannelStream stream = new ChannelStream(s.epoch(), s.lastActive());
+        ChannelStream stream = new ChannelStream(s.channel(), s.epoch(), s.lastActive());
         stream.offset = s.offset();
         stream.reserved = s.reserved();
         stream.reservedDurable = s.reserved();
@@ -88,7 +99,7 @@ final class ChannelStream {
         stream.completedAt = s.completedAt();
         Map<Long, Entry> held = new HashMap<>();
         for (Publication p : s.history()) {
-            Entry e = new Entry(p.message(), p.offset(), p.ts());
+            Entry e = new Entry(stream.sharingNames(p.message()), p.offset(), p.ts());
             stream.hold(e, counters);
             held.put(e.offset(), e);
         }
@@ -96,10 +107,50 @@ final class ChannelStream {
             stream.retained = new LinkedHashMap<>();
             for (Publication p : s.retained()) { // one entry for a publication in both, as when published
                 Entry e = held.get(p.offset());
-                stream.retained.put(retainedKey(p.message()), e != null ? e : new Entry(p.message(), p.offset(), p.ts()));
+                if (e == null) {
+                    e = new Entry(stream.sharingNames(p.message()), p.offset(), p.ts());
+                }
+                stream.retained.put(retainedKey(e.message()), e);
             }
         }
         return stream;
+    }
+
+    /**
+     * {@code m} with this stream's copy of the channel name and of the event name (also as the key
+     * when the key is the event, as for a {@code coalesce} event): the messages a stream holds,
+     * thousands for minutes, share their names instead of each keeping the copies a JSON parser
+     * made. Costs a copy of the message (its data shared) when a name is another copy. Caller holds
+     * the lock.
+     */
+    private Message sharingNames(Message m) {
+        String event = sharedEvent(m.event());
+        String key = m.key().orElse(null);
+        boolean keyIsEvent = key != null && key.equals(event);
+        if (m.channel() == channel && m.event() == event && (!keyIsEvent || key == event)) {
+            return m;
+        }
+        return m.toBuilder().channel(channel).event(event).key(keyIsEvent ? event : key).build();
+    }
+
+    private String sharedEvent(String event) {
+        if (events == null) {
+            events = new String[2];
+        }
+        int i = 0;
+        for (; i < events.length && events[i] != null; i++) {
+            if (events[i].equals(event)) {
+                return events[i];
+            }
+        }
+        if (i == events.length) {
+            if (i == SHARED_EVENTS) {
+                return event;
+            }
+            events = Arrays.copyOf(events, Math.min(SHARED_EVENTS, 2 * i));
+        }
+        events[i] = event;
+        return event;
     }
 
     StreamPosition position() {
@@ -118,7 +169,8 @@ final class ChannelStream {
      * @throws HeraldException {@code too_large} when it would add a retained key past the bound;
      *         nothing is then recorded
      */
-    Publication append(Message m, long now, NamespaceOptions options, HistoryCounters counters) {
+    Publication append(Message published, long now, NamespaceOptions options, HistoryCounters counters) {
+        Message m = sharingNames(published);
         String key = null;
         if (options.retained()) {
             key = retainedKey(m);

@@ -257,7 +257,7 @@ public final class MemoryEngine implements Engine {
     }
 
     private ChannelStream newStream(String channel) {
-        return new ChannelStream(context.clock().epochMillis());
+        return new ChannelStream(channel, context.clock().epochMillis());
     }
 
     @Override
