@@ -146,10 +146,18 @@ public final class Herald implements AutoCloseable {
         return out;
     }
 
-    /** A snapshot of {@code channel}, if this node knows it. */
+    /**
+     * A snapshot of {@code channel}, if this node knows it: it has counters here (published to or
+     * subscribed to since Herald started), or the engine holds it (a durable store restored it),
+     * then with counters at 0.
+     */
     public Optional<ChannelInfo> channel(String channel) {
         ChannelStats s = stats.get(ChannelNames.validate(channel));
-        return s == null ? Optional.empty() : Optional.of(info(s, clock.epochMillis()));
+        if (s != null) {
+            return Optional.of(info(s, clock.epochMillis()));
+        }
+        return engine.peek(channel).map(position -> new ChannelInfo(channel, position, 0, 0, 0, 0,
+                hub.subscriberCount(channel), 0, false, engine.historyStats(channel).orElse(HistoryStats.NONE)));
     }
 
     /**
