@@ -26,7 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code history.ttl}) and, in a retained namespace, at most {@code retained.maxKeys} retained
  * publications. A publication in both is held once, as an {@link Entry} whose message keeps its
  * data as JSON text and shares the stream's copy of its channel and event names (issue 12: about
- * 1.4 × the data's bytes per entry for 200 bytes of data, see {@code docs/BENCHMARKS.md}).
+ * 1.45 × the data's bytes per entry for 200 bytes of data, see {@code docs/BENCHMARKS.md}).
  */
 final class ChannelStream {
     /** Event names shared per stream, at most; a message with another event keeps its own copy. */
@@ -181,7 +181,7 @@ final class ChannelStream {
             }
         }
         Publication p = new Publication(m, epoch, offset + 1, now);
-        Entry e = new Entry(m, p.offset(), now);
+        Entry e = options.historySize() > 0 || key != null ? new Entry(m, p.offset(), now) : null;
         if (options.historySize() > 0) {
             hold(e, counters);
         }
