@@ -72,7 +72,9 @@ public final class Herald implements AutoCloseable {
         this.clock = b.clock;
         this.engine = b.engine != null ? b.engine : Engines.memory();
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry();
-        this.stats = new StatsRegistry(new HeraldMetrics(meterRegistry, config), clock, config);
+        HeraldMetrics metrics = new HeraldMetrics(meterRegistry, config);
+        metrics.registerHistory(engine);
+        this.stats = new StatsRegistry(metrics, clock, config);
         this.occupancy = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "herald-occupancy");
             t.setDaemon(true);
@@ -148,7 +150,7 @@ public final class Herald implements AutoCloseable {
      * @throws HeraldException {@code bad_request} for an invalid channel or event
      */
     public CompletableFuture<Publication> publish(String channel, String event, Object data) {
-        return publish(Message.of(channel, event, Json.toTree(data)));
+        return publish(Message.builder(channel, event).encodedData(data == null ? null : Json.toBytes(data)).build());
     }
 
     /** Opens the core's side of a client connection whose frames go to {@code outlet}. */
@@ -217,10 +219,18 @@ public final class Herald implements AutoCloseable {
         return stats.summary(namespace);
     }
 
-    /** A snapshot of {@code channel}, if this node knows it. */
+    /**
+     * A snapshot of {@code channel}, if this node knows it: it has counters here (published to or
+     * subscribed to since Herald started), or the engine holds it (a durable store restored it),
+     * then with counters at 0.
+     */
     public Optional<ChannelInfo> channel(String channel) {
         ChannelStats s = stats.get(ChannelNames.validate(channel));
-        return s == null ? Optional.empty() : Optional.of(info(s, clock.epochMillis()));
+        if (s != null) {
+            return Optional.of(info(s, clock.epochMillis()));
+        }
+        return engine.peek(channel).map(position -> new ChannelInfo(channel, position, 0, 0, 0, 0,
+                hub.subscriberCount(channel), 0, false, engine.historyStats(channel).orElse(HistoryStats.NONE)));
     }
 
     /**
@@ -286,7 +296,7 @@ public final class Herald implements AutoCloseable {
     private ChannelInfo info(ChannelStats s, long now) {
         String ch = s.channel();
         return new ChannelInfo(ch, engine.peek(ch).orElse(StreamPosition.NONE), s.published(), s.delivered(), s.coalesced(), s.dropped(),
-                hub.subscriberCount(ch), s.elapsedSeconds(now), s.completed());
+                hub.subscriberCount(ch), s.elapsedSeconds(now), s.completed(), engine.historyStats(ch).orElse(HistoryStats.NONE));
     }
 
     /** The channel's current epoch and latest offset. */

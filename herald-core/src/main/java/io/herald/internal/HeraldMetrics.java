@@ -1,8 +1,11 @@
 package io.herald.internal;
 
 import io.herald.ChannelNames;
+import io.herald.Engine;
 import io.herald.HeraldConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -57,6 +60,24 @@ public final class HeraldMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
+    }
+
+    /**
+     * The node's history (SPEC §6), read from {@code engine} at each scrape: gauges of the channels
+     * holding history, the messages held and the size of their data, and the evictions by reason.
+     * Not labelled: the engine keeps node-wide totals, so a scrape costs a few sums.
+     */
+    public void registerHistory(Engine engine) {
+        Gauge.builder("herald.history.channels", engine, e -> e.historyTotals().channels())
+                .description("Channels whose history holds at least one message").register(registry);
+        Gauge.builder("herald.history.messages", engine, e -> e.historyTotals().messages())
+                .description("Messages held in history, over all channels").register(registry);
+        Gauge.builder("herald.history.bytes", engine, e -> e.historyTotals().dataBytes()).baseUnit("bytes")
+                .description("Size of the data (JSON text) of the messages held in history").register(registry);
+        FunctionCounter.builder("herald.history.evictions", engine, e -> e.historyTotals().evictedBySize())
+                .tag("reason", "size").description("Messages evicted from history: history.size reached").register(registry);
+        FunctionCounter.builder("herald.history.evictions", engine, e -> e.historyTotals().evictedByTtl())
+                .tag("reason", "ttl").description("Messages evicted from history: older than history.ttl").register(registry);
     }
 
     public MeterRegistry registry() {

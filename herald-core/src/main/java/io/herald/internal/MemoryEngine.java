@@ -3,6 +3,8 @@ package io.herald.internal;
 import io.herald.ChannelNames;
 import io.herald.Engine;
 import io.herald.History;
+import io.herald.HistoryStats;
+import io.herald.HistoryTotals;
 import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.NamespaceOptions;
@@ -34,6 +36,7 @@ import java.util.function.Function;
 public final class MemoryEngine implements Engine {
     private final ConcurrentHashMap<String, ChannelStream> channels = new ConcurrentHashMap<>();
     private final StreamStore store;
+    private final HistoryCounters historyCounters = new HistoryCounters();
     private volatile Context context;
     private volatile boolean closed;
 
@@ -56,7 +59,7 @@ public final class MemoryEngine implements Engine {
     @Override
     public void start(Context context) {
         for (StreamStore.Stored s : store.open()) {
-            channels.put(s.channel(), ChannelStream.restored(s));
+            channels.put(s.channel(), ChannelStream.restored(s, historyCounters));
         }
         this.context = context;
     }
@@ -79,7 +82,7 @@ public final class MemoryEngine implements Engine {
                 try {
                     store.check();
                     store.reserve(message.channel(), stream, offset + 1);
-                    p = stream.append(message, context.clock().epochMillis(), options);
+                    p = stream.append(message, context.clock().epochMillis(), options, historyCounters);
                 } catch (HeraldException e) {
                     return CompletableFuture.failedFuture(e);
                 }
@@ -157,7 +160,7 @@ public final class MemoryEngine implements Engine {
     /** Drops the stream's expired history, here and in the store. Caller holds the stream's lock. */
     private void evictExpired(String channel, ChannelStream stream, long now) {
         long historyStart = stream.historyStart();
-        stream.evictExpired(now, context.config().optionsFor(channel).historyTtl());
+        stream.evictExpired(now, context.config().optionsFor(channel).historyTtl(), historyCounters);
         trimmed(channel, stream, historyStart, stream.offset);
     }
 
@@ -240,6 +243,7 @@ public final class MemoryEngine implements Engine {
      */
     private void retire(String channel, ChannelStream stream) {
         stream.removed = true;
+        stream.forget(historyCounters);
         store.removed(channel);
         ChannelStream next = newStream(channel);
         synchronized (next) {
@@ -253,12 +257,23 @@ public final class MemoryEngine implements Engine {
     }
 
     private ChannelStream newStream(String channel) {
-        return new ChannelStream(context.clock().epochMillis());
+        return new ChannelStream(channel, context.clock().epochMillis());
     }
 
     @Override
     public int channelCount() {
         return channels.size();
+    }
+
+    /** Takes the channel's lock for a moment, as {@link #history} does; expired history still counts until the next read or sweep. */
+    @Override
+    public Optional<HistoryStats> historyStats(String channel) {
+        return Optional.ofNullable(withStream(channel, null, ChannelStream::historyStats));
+    }
+
+    @Override
+    public HistoryTotals historyTotals() {
+        return historyCounters.totals();
     }
 
     @Override

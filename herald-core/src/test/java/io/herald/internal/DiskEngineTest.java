@@ -9,6 +9,8 @@ import io.herald.ErrorCode;
 import io.herald.HeraldConfig;
 import io.herald.HeraldException;
 import io.herald.History;
+import io.herald.HistoryStats;
+import io.herald.HistoryTotals;
 import io.herald.ManualClock;
 import io.herald.Message;
 import io.herald.NamespaceOptions;
@@ -85,6 +87,9 @@ class DiskEngineTest {
         reopen();
 
         assertThat(engine.position("hist:a")).isEqualTo(before);
+        assertThat(engine.historyStats("hist:a")).contains(new HistoryStats(5, 3, 7, 5 * "null".length()));
+        assertThat(engine.historyTotals()).as("restored history counts, no eviction")
+                .isEqualTo(new HistoryTotals(2, 7, 7 * "null".length(), 0, 0));
         History missed = engine.history("hist:a", client, 100).join();
         assertThat(missed.covered()).isTrue();
         assertThat(offsets(missed)).containsExactly(5L, 6L, 7L);

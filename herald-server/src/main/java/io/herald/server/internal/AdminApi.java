@@ -5,6 +5,8 @@ import io.herald.ChannelSummary;
 import io.herald.ChannelNames;
 import io.herald.CloseCodes;
 import io.herald.HeraldException;
+import io.herald.HistoryStats;
+import io.herald.Json;
 import io.herald.StreamPosition;
 import io.herald.Publication;
 import io.herald.server.ConnectionStats;
@@ -92,8 +94,8 @@ final class AdminApi {
                 HttpResponses.error(ctx, keepAlive, HeraldException.from(err));
                 return;
             }
-            List<Map<String, Object>> values = new ArrayList<>(state.size());
-            state.forEach(p -> values.add(publicationJson(p)));
+            List<Object> values = new ArrayList<>(state.size());
+            state.forEach(p -> values.add(Json.publicationValue(p)));
             body.put("state", values);
             HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
         }, ctx.executor());
@@ -117,17 +119,6 @@ final class AdminApi {
                 HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, Map.of("channel", channel, "removed", key));
             }
         }, ctx.executor());
-    }
-
-    /** A publication as the API shows it: {@code {"event","offset","ts","key"?,"data"}}. */
-    private static Map<String, Object> publicationJson(Publication p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("event", p.event());
-        m.put("offset", p.offset());
-        m.put("ts", p.ts());
-        p.message().key().ifPresent(k -> m.put("key", k));
-        m.put("data", p.message().data());
-        return m;
     }
 
     /**
@@ -162,9 +153,9 @@ final class AdminApi {
                 HttpResponses.error(ctx, keepAlive, HeraldException.from(err));
                 return;
             }
-            List<Map<String, Object>> messages = new ArrayList<>(h.publications().size());
+            List<Object> messages = new ArrayList<>(h.publications().size());
             for (Publication p : h.publications()) {
-                messages.add(publicationJson(p));
+                messages.add(Json.publicationValue(p));
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("channel", channel);
@@ -255,6 +246,13 @@ final class AdminApi {
         if (position) {
             m.put("epoch", c.position().epoch());
             m.put("offset", c.position().offset());
+            HistoryStats h = c.history();
+            Map<String, Object> history = new LinkedHashMap<>();
+            history.put("messages", h.messages());
+            history.put("first_offset", h.messages() == 0 ? null : h.firstOffset());
+            history.put("last_offset", h.messages() == 0 ? null : h.lastOffset());
+            history.put("bytes", h.dataBytes());
+            m.put("history", history);
         }
         return m;
     }
