@@ -157,10 +157,11 @@ public final class HeraldMetrics {
         return totals;
     }
 
-    void recordLatency(long millis) {
+    /** Records a delivery's latency; {@code live}: also for the live stats (not a system channel's). */
+    void recordLatency(long millis, boolean live) {
         long ms = Math.max(0, millis);
         deliveryLatency.record(ms, TimeUnit.MILLISECONDS);
-        if (watching) {
+        if (live && watching) {
             latencyRecorder.recordValue(ms);
         }
     }
