@@ -8,9 +8,16 @@ export interface Line {
   format: (v: number) => string;
 }
 
+/** `12:03:45`: the time of day, all a live chart's x axis needs. */
+function clock(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
 /**
  * A uPlot line chart over a rolling window, sized to its container (and resized with it). The
- * y axis reads with the first line's format; time runs along x.
+ * y axis reads with the first line's format; time runs along x. The legend names the lines; the
+ * tiles carry the values.
  */
 export class Chart {
   private readonly plot: uPlot;
@@ -26,15 +33,21 @@ export class Chart {
       width: Math.max(200, container.clientWidth),
       height,
       cursor: { drag: { x: false, y: false } },
-      legend: { live: true },
+      legend: { live: false },
       scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(1, max, min)] } },
       axes: [
-        { stroke: '#5b6472', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d5d9e0' } },
         {
           stroke: '#5b6472',
           grid: { stroke: '#eef0f3' },
           ticks: { stroke: '#d5d9e0' },
-          size: 62,
+          space: 70,
+          values: (_u, splits) => splits.map(clock),
+        },
+        {
+          stroke: '#5b6472',
+          grid: { stroke: '#eef0f3' },
+          ticks: { stroke: '#d5d9e0' },
+          size: 72,
           values: (_u, splits) => splits.map((v) => format(v)),
         },
       ],
