@@ -100,7 +100,7 @@ function start(c: Credential): void {
         { label: 'delivered', color: '#1f9d55', format: (v) => `${rate(v)}/s` },
       ], series.messages),
       new Chart(byId('c-connections'), [
-        { label: 'open', color: '#2f6fde', format: (v) => count(v) },
+        { label: 'open', color: '#2f6fde', format: (v) => rate(v) },
         { label: 'opened /s', color: '#1f9d55', format: (v) => rate(v) },
         { label: 'closed /s', color: '#cc3b3b', format: (v) => rate(v) },
       ], series.connections),
