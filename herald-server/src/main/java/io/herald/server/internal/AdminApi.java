@@ -71,13 +71,31 @@ final class AdminApi {
         HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
     }
 
-    /** {@code GET /api/channels[?namespace=]}. */
+    /**
+     * {@code GET /api/channels[?namespace=&search=&limit=&offset=]}: the channels by name, those
+     * whose name contains {@code search} (ignoring case) when given; every one, or one page of
+     * {@code limit} from {@code offset}, with how many match.
+     */
     void listChannels(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder query) {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (ChannelInfo c : channels(param(query, "namespace"))) {
-            list.add(channelJson(c, true));
+        String search = param(query, "search");
+        Integer limit = param(query, "limit") == null ? null : intParam(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+        int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
+        List<ChannelInfo> all = channels(param(query, "namespace"));
+        if (search != null) {
+            String needle = search.toLowerCase(java.util.Locale.ROOT);
+            all.removeIf(c -> !c.channel().toLowerCase(java.util.Locale.ROOT).contains(needle));
         }
-        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, Map.of("channels", list));
+        int end = limit == null ? all.size() : (int) Math.min(all.size(), (long) offset + limit);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (int i = offset; i < end; i++) {
+            list.add(channelJson(all.get(i), true));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("channels", list);
+        body.put("matching", all.size());
+        body.put("offset", offset);
+        body.put("limit", limit);
+        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
     }
 
     /** {@code GET /api/channels/{channel}}. */

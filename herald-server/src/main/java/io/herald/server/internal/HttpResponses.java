@@ -97,7 +97,7 @@ final class HttpResponses {
         finish(res, keepAlive);
         String origin = ctx.channel().attr(Cors.ORIGIN).get();
         if (origin != null) {
-            res.headers().set(Cors.headers(origin));
+            res.headers().setAll(Cors.headers(origin)); // set(HttpHeaders) would replace every header, the length too
         }
         if (keepAlive) {
             ctx.writeAndFlush(res, ctx.voidPromise());

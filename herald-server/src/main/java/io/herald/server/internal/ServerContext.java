@@ -68,6 +68,11 @@ public final class ServerContext {
         return metrics;
     }
 
+    /** This server's part of the live stats ({@code $herald:stats}): connections and traffic. */
+    public io.herald.StatsSource statsSource() {
+        return metrics;
+    }
+
     public Herald herald() {
         return herald;
     }
