@@ -111,6 +111,7 @@ final class DiskStore implements StreamStore {
             file = HistoryFile.open(fileName);
             stored = file.claim(bound);
         } catch (RuntimeException e) {
+            log.debug("cannot open the history store {}", path(), e);
             if (file != null) {
                 file.closeImmediately();
             }

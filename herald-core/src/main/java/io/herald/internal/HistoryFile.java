@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
  * it once it is open. Every method may throw the store's runtime exceptions (a write error, a
  * damaged file); the {@link DiskStore} turns them into messages that name the file.
  *
- * <p>Four maps. Three are keyed by channel, a space (not allowed in channel names, and sorting
- * before every character that is) and a suffix: {@code history} (the offset, 16 hex digits, so a
- * channel's entries sort by offset), {@code retained} (the retained key), and {@code streams}
- * (keyed by channel alone: the epoch, offset, completion and activity times). The fourth, {@code
- * store}, says whether the run that wrote the file last closed it cleanly, and the most offsets a
- * channel could run ahead of its last commit in that run.
+ * <p>Four maps. Two are keyed by channel, a space (not allowed in channel names, and sorting before
+ * every character that is) and a suffix: {@code segments} (a {@link HistorySegment} of the
+ * channel's history; the suffix is the segment's index, 16 hex digits, so they sort by offset) and
+ * {@code retained} (the retained key). {@code streams} is keyed by channel alone: the epoch, offset,
+ * start of history, completion and activity times. {@code store} says whether the run that wrote
+ * the file last closed it cleanly, and the most offsets a channel could run ahead of its last commit
+ * in that run.
  *
  * <p><b>After a crash.</b> Live delivery does not wait for the commit, so subscribers may have seen
  * offsets that a crash lost. No later run may give such an offset to another publication of the
@@ -34,10 +35,14 @@ import org.slf4j.LoggerFactory;
  * offsets in between are a gap: publications lost unacknowledged, or offsets never used. A clean
  * close leaves none.
  *
- * <p>File size: chunks whose content was rewritten are reused after the retention time (45 s,
+ * <p>Size: a channel's segments hold its history plus at most a segment's worth of evicted
+ * publications. Chunks whose content was rewritten are reused after the retention time (45 s,
  * MVStore's default; shorter ones let a {@code kill -9} leave a file that cannot be opened),
- * {@link #compact} rewrites chunks less than half full, and the file is compacted on open and
- * close, so it stays within a small multiple of its live data plus what 45 s write.
+ * and {@link #compact} rewrites chunks less than half full so that theirs can be reused: the file
+ * stays within its live data plus what 45 s write. It never moves chunks to shrink the file
+ * (MVStore's {@code compactFile}): after an unclean stop that failed MVStore's own assertions
+ * ({@code FreeSpaceBitSet.allocate}, seen in {@code KillNineTest} with {@code -ea}), so a file keeps
+ * the size of its busiest 45 s.
  */
 final class HistoryFile {
     /** The file in the data directory. */
@@ -48,9 +53,11 @@ final class HistoryFile {
     private static final Logger log = LoggerFactory.getLogger(HistoryFile.class);
     private static final String CLEAN = "clean";
     private static final String BOUND = "bound";
+    /** The map of an earlier format, one entry per publication; read once, then rewritten as segments. */
+    private static final String OLD_HISTORY = "history";
 
     private final MVStore mv;
-    private final MVMap<String, byte[]> history;
+    private final MVMap<String, byte[]> segments;
     private final MVMap<String, byte[]> retained;
     private final MVMap<String, String> streams;
     private final MVMap<String, String> store;
@@ -62,7 +69,7 @@ final class HistoryFile {
         // header still names be overwritten, and a kill -9 then leaves a file that cannot be opened
         // (seen: AssertionError on open with 1 s). MVStore's own default (45 s) is safe.
         mv.setRetentionTime(RETENTION_MILLIS);
-        history = mv.openMap("history");
+        segments = mv.openMap("segments");
         retained = mv.openMap("retained");
         streams = mv.openMap("streams");
         store = mv.openMap("store");
@@ -80,17 +87,18 @@ final class HistoryFile {
     }
 
     /** A channel's stream state as of its last commit. */
-    private record Meta(String epoch, long offset, long completedAt, long lastActive) {
+    private record Meta(String epoch, long offset, long historyStart, long completedAt, long lastActive) {
         String encode() {
-            return epoch + " " + offset + " " + completedAt + " " + lastActive;
+            return epoch + " " + offset + " " + completedAt + " " + lastActive + " " + historyStart;
         }
 
         static Meta decode(String channel, String s) {
             String[] f = s.split(" ");
-            if (f.length != 4) {
+            if (f.length != 4 && f.length != 5) {
                 throw new IllegalArgumentException("unreadable stream state of channel '" + channel + "': " + s);
             }
-            return new Meta(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
+            return new Meta(f[0], Long.parseLong(f[1]), f.length == 5 ? Long.parseLong(f[4]) : 0,
+                    Long.parseLong(f[2]), Long.parseLong(f[3]));
         }
     }
 
@@ -108,7 +116,6 @@ final class HistoryFile {
         store.put(CLEAN, "false");
         store.put(BOUND, Long.toString(bound));
         commit();
-        mv.compactFile(1000);
         if (jump > 0 && !out.isEmpty()) {
             log.warn("history store: the last run did not stop cleanly; each of its {} channels continues {} offsets"
                     + " after its last committed one (offsets it may have delivered live and lost unacknowledged are"
@@ -120,23 +127,30 @@ final class HistoryFile {
     private List<StreamStore.Stored> read(long jump) {
         Map<String, Meta> metas = new LinkedHashMap<>();
         streams.forEach((channel, s) -> metas.put(channel, Meta.decode(channel, s)));
-        Map<String, List<Entry>> held = group(history);
+        boolean migrate = mv.hasMap(OLD_HISTORY);
+        Map<String, List<Publication>> held = migrate ? oldHistory() : history();
         Map<String, List<Entry>> kept = group(retained);
         Set<String> channels = new LinkedHashSet<>(metas.keySet());
         channels.addAll(held.keySet());
         channels.addAll(kept.keySet());
         List<StreamStore.Stored> out = new ArrayList<>();
         for (String channel : channels) {
-            List<Entry> h = held.getOrDefault(channel, List.of());
+            List<Publication> h = held.getOrDefault(channel, List.of());
             List<Entry> r = kept.getOrDefault(channel, List.of());
             Meta meta = metas.get(channel);
             if (meta == null) { // an earlier format wrote publications before their stream state
-                Publication last = (!h.isEmpty() ? h.get(h.size() - 1)
-                        : r.stream().max((a, b) -> Long.compare(a.p().offset(), b.p().offset())).orElseThrow()).p();
-                meta = new Meta(last.epoch(), 0, last.message().finalMessage() ? last.ts() : 0, last.ts());
+                Publication last = !h.isEmpty() ? h.get(h.size() - 1)
+                        : r.stream().map(Entry::p).max((a, b) -> Long.compare(a.offset(), b.offset())).orElseThrow();
+                meta = new Meta(last.epoch(), 0, 0, last.message().finalMessage() ? last.ts() : 0, last.ts());
             }
             String epoch = meta.epoch();
-            List<Publication> hist = current(h, epoch, history);
+            List<Publication> hist = new ArrayList<>(h.size());
+            for (Publication p : h) { // a segment may hold evicted publications, or (after a removal) another epoch's
+                if (p.epoch().equals(epoch) && p.offset() >= meta.historyStart()
+                        && (hist.isEmpty() || p.offset() > hist.get(hist.size() - 1).offset())) {
+                    hist.add(p);
+                }
+            }
             List<Publication> ret = new ArrayList<>(current(r, epoch, retained));
             ret.sort((a, b) -> Long.compare(a.offset(), b.offset()));
             long offset = meta.offset();
@@ -146,12 +160,36 @@ final class HistoryFile {
             for (Publication p : ret) {
                 offset = Math.max(offset, p.offset());
             }
-            offset += jump;
-            if (offset != meta.offset()) {
-                streams.put(channel, new Meta(epoch, offset, meta.completedAt(), meta.lastActive()).encode());
+            if (migrate || h.stream().anyMatch(p -> !p.epoch().equals(epoch))) {
+                removeRange(segments, channel + ' ', channel + '!');
+                putSegments(channel, 1, hist);
             }
+            offset += jump;
+            long historyStart = hist.isEmpty() ? offset + 1 : hist.get(0).offset();
+            streams.put(channel, new Meta(epoch, offset, historyStart, meta.completedAt(), meta.lastActive()).encode());
             out.add(new StreamStore.Stored(channel, epoch, offset, meta.completedAt(), meta.lastActive(), hist, ret));
         }
+        if (migrate) {
+            mv.removeMap(OLD_HISTORY);
+        }
+        return out;
+    }
+
+    /** Each channel's history publications, in offset order, as the segments hold them. */
+    private Map<String, List<Publication>> history() {
+        Map<String, List<Publication>> out = new LinkedHashMap<>();
+        segments.forEach((key, bytes) -> {
+            String channel = key.substring(0, key.indexOf(' '));
+            out.computeIfAbsent(channel, c -> new ArrayList<>()).addAll(HistorySegment.decode(channel, bytes));
+        });
+        return out;
+    }
+
+    /** The same from the earlier format's map, one entry per publication. */
+    private Map<String, List<Publication>> oldHistory() {
+        Map<String, List<Publication>> out = new LinkedHashMap<>();
+        group(mv.openMap(OLD_HISTORY)).forEach((channel, entries) -> out.put(channel,
+                entries.stream().map(Entry::p).toList()));
         return out;
     }
 
@@ -182,26 +220,41 @@ final class HistoryFile {
     }
 
     /**
-     * Puts what {@code t} took into the maps: drops the history its stream evicted, writes the
-     * publications it still holds (those it evicted since are neither encoded nor written), the
-     * retained keys changed and the stream's state; or, for a removed stream, drops all of it.
+     * Puts what {@code t} took into the maps: drops the segments its stream evicted entirely,
+     * appends the publications it still holds (those it evicted since are neither encoded nor
+     * written) to their segments, writes the retained keys changed and the stream's state; or, for a
+     * removed stream, drops all of it.
      */
     void write(PendingWrites.Taken t) {
         String channel = t.channel();
         String prefix = channel + ' ';
         if (t.removed()) {
             streams.remove(channel);
-            removeRange(history, prefix, channel + '!');
+            removeRange(segments, prefix, channel + '!');
             removeRange(retained, prefix, channel + '!');
             return;
         }
-        removeRange(history, prefix, historyKey(channel, t.historyStart()));
+        long start = t.historyStart();
+        removeRange(segments, prefix, segmentKey(channel, HistorySegment.index(start)));
+        List<Publication> held = new ArrayList<>();
         for (PendingWrites.Append a : t.appends()) {
-            Publication p = a.publication();
-            if (p.offset() >= t.historyStart()) {
-                history.put(historyKey(channel, p.offset()), PublicationCodec.encode(p));
+            if (a.publication().offset() >= start) {
+                held.add(a.publication());
             }
         }
+        if (held.isEmpty()) { // evictions alone (ttl): what is left of the first segment
+            String key = segmentKey(channel, HistorySegment.index(start));
+            byte[] first = segments.get(key);
+            if (first != null) {
+                byte[] kept = HistorySegment.append(first, start, List.of());
+                if (kept.length == 0) {
+                    segments.remove(key);
+                } else if (kept.length < first.length) {
+                    segments.put(key, kept);
+                }
+            }
+        }
+        putSegments(channel, start, held);
         t.retained().forEach((key, p) -> {
             if (p == null) {
                 retained.remove(prefix + key);
@@ -209,7 +262,21 @@ final class HistoryFile {
                 retained.put(prefix + key, PublicationCodec.encode(p));
             }
         });
-        streams.put(channel, new Meta(t.epoch(), t.offset(), t.completedAt(), t.lastActive()).encode());
+        streams.put(channel, new Meta(t.epoch(), t.offset(), start, t.completedAt(), t.lastActive()).encode());
+    }
+
+    /** Appends {@code held} (offsets increasing) to the channel's segments, dropping what precedes {@code start}. */
+    private void putSegments(String channel, long start, List<Publication> held) {
+        for (int from = 0; from < held.size(); ) {
+            long index = HistorySegment.index(held.get(from).offset());
+            int to = from + 1;
+            while (to < held.size() && HistorySegment.index(held.get(to).offset()) == index) {
+                to++;
+            }
+            String key = segmentKey(channel, index);
+            segments.put(key, HistorySegment.append(segments.get(key), start, held.subList(from, to)));
+            from = to;
+        }
     }
 
     private static void removeRange(MVMap<String, byte[]> map, String from, String to) {
@@ -224,8 +291,8 @@ final class HistoryFile {
         keys.forEach(map::remove);
     }
 
-    static String historyKey(String channel, long offset) {
-        String hex = Long.toHexString(offset);
+    static String segmentKey(String channel, long index) {
+        String hex = Long.toHexString(index);
         return channel + ' ' + "0000000000000000".substring(hex.length()) + hex;
     }
 
@@ -242,11 +309,11 @@ final class HistoryFile {
         mv.compact(50, 16 << 20);
     }
 
-    /** Records a clean stop (the next run continues each channel right after its offset), compacts and closes. */
+    /** Records a clean stop (the next run continues each channel right after its offset) and closes. */
     void closeClean() {
         store.put(CLEAN, "true");
         mv.commit();
-        mv.close(1000);
+        mv.close();
     }
 
     /** Lets go of the file without writing anything more, as a crash would. */

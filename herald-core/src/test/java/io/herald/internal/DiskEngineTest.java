@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -138,10 +139,8 @@ class DiskEngineTest {
         engine.publish(Message.builder("hist:other", "e").build()).join(); // commits the sweep's eviction
         engine.close();
         engine = null;
-        assertThat(historyKeys()).as("what the file holds").containsExactlyInAnyOrder(
-                HistoryFile.historyKey("hist:size", 46), HistoryFile.historyKey("hist:size", 47),
-                HistoryFile.historyKey("hist:size", 48), HistoryFile.historyKey("hist:size", 49),
-                HistoryFile.historyKey("hist:size", 50), HistoryFile.historyKey("hist:other", 1));
+        assertThat(held()).as("what the file holds").containsExactlyInAnyOrder(
+                "hist:size 46", "hist:size 47", "hist:size 48", "hist:size 49", "hist:size 50", "hist:other 1");
         open();
         History ttl = engine.history("hist:ttl", StreamPosition.NONE, 10).join();
         assertThat(ttl.publications()).isEmpty();
@@ -165,10 +164,8 @@ class DiskEngineTest {
         StreamPosition burst = engine.position("hist:burst");
         engine.close();
         engine = null;
-        assertThat(historyKeys()).filteredOn(k -> k.startsWith("hist:burst ")).containsExactly(
-                HistoryFile.historyKey("hist:burst", 996), HistoryFile.historyKey("hist:burst", 997),
-                HistoryFile.historyKey("hist:burst", 998), HistoryFile.historyKey("hist:burst", 999),
-                HistoryFile.historyKey("hist:burst", 1000));
+        assertThat(held()).filteredOn(k -> k.startsWith("hist:burst ")).containsExactly(
+                "hist:burst 996", "hist:burst 997", "hist:burst 998", "hist:burst 999", "hist:burst 1000");
         open();
         assertThat(engine.position("hist:burst")).isEqualTo(burst);
         assertThat(offsets(engine.history("hist:burst", StreamPosition.NONE, 10).join()))
@@ -229,10 +226,46 @@ class DiskEngineTest {
         ((DiskStore) storeField.get(e)).abandon();
     }
 
-    private List<String> historyKeys() {
+    @Test
+    void aFileOfTheEarlierFormatIsReadAndRewrittenAsSegments() {
+        Path file = dir.resolve(HistoryFile.FILE_NAME);
+        MVStore old = MVStore.open(file.toString());
+        MVMap<String, byte[]> history = old.openMap("history");
+        for (long o = 3; o <= 5; o++) {
+            Publication p = new Publication(Message.builder("hist:old", "e" + o).build(), "ep1", o, clock.epochMillis());
+            history.put(String.format("hist:old %016x", o), PublicationCodec.encode(p));
+        }
+        old.<String, String>openMap("streams").put("hist:old", "ep1 5 0 1005");
+        old.<String, String>openMap("reserved").put("hist:old", "ep1 2048");
+        old.close();
+
+        open();
+        StreamPosition position = engine.position("hist:old");
+        assertThat(position.epoch()).isEqualTo("ep1");
+        assertThat(position.offset()).as("no clean stop recorded: past what the old reservation covered")
+                .isEqualTo(5 + DiskStore.DEFAULT_BOUND);
+        assertThat(offsets(engine.history("hist:old", new StreamPosition("ep1", 2), 10).join())).containsExactly(3L, 4L, 5L);
+        engine.close();
+        engine = null;
+        assertThat(held()).containsExactly("hist:old 3", "hist:old 4", "hist:old 5");
+        MVStore mv = MVStore.open(file.toString());
+        try {
+            assertThat(mv.getMapNames()).doesNotContain("history", "reserved");
+        } finally {
+            mv.close();
+        }
+    }
+
+    /** The history publications the file holds, as "channel offset". */
+    private List<String> held() {
         MVStore mv = MVStore.open(dir.resolve(HistoryFile.FILE_NAME).toString());
         try {
-            return List.copyOf(mv.<String, byte[]>openMap("history").keySet());
+            List<String> out = new java.util.ArrayList<>();
+            mv.<String, byte[]>openMap("segments").forEach((key, segment) -> {
+                String channel = key.substring(0, key.indexOf(' '));
+                HistorySegment.decode(channel, segment).forEach(p -> out.add(channel + " " + p.offset()));
+            });
+            return out;
         } finally {
             mv.close();
         }
