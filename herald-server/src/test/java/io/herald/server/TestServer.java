@@ -59,7 +59,12 @@ public final class TestServer implements AutoCloseable {
 
     /** A server with default configuration on {@code engine} instead of the memory engine. */
     public static TestServer withEngine(Engine engine) {
-        HeraldServer server = HeraldServer.create(ServerConfig.newBuilder().port(0).auth(AUTH).build());
+        return withEngine(engine, b -> b);
+    }
+
+    /** A server on {@code engine} instead of the memory engine, its transport configured by {@code config}. */
+    public static TestServer withEngine(Engine engine, UnaryOperator<ServerConfig.Builder> config) {
+        HeraldServer server = HeraldServer.create(config.apply(ServerConfig.newBuilder().port(0).auth(AUTH)).build());
         Herald herald = Herald.builder().engine(engine).transport(server).start();
         return new TestServer(server, herald);
     }
