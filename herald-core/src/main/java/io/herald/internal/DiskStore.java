@@ -16,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +106,7 @@ final class DiskStore implements StreamStore {
             Files.createDirectories(directory);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot create the data directory " + directory + " (history.dir): " + e
-                    + "; create it or set history.dir to a writable directory");
+                    + "; create it, or set history.dir to a directory this user may write");
         }
         List<Stored> stored;
         try {
@@ -115,10 +117,7 @@ final class DiskStore implements StreamStore {
             if (file != null) {
                 file.closeImmediately();
             }
-            throw new IllegalStateException("cannot open the history store " + path() + ": " + e.getMessage()
-                    + ". If another Herald uses this data directory, stop it or set history.dir to another one; if"
-                    + " the file is damaged, move it away (mv " + path() + " " + path() + ".damaged) and start again"
-                    + " with empty history");
+            throw cannotOpen(e);
         }
         acks = Executors.newSingleThreadExecutor(r -> daemon(r, "herald-history-ack"));
         committer = daemon(this::run, "herald-history-commit");
@@ -126,6 +125,26 @@ final class DiskStore implements StreamStore {
         log.info("history store {}: {} channels restored, group commit every {} ms", path(), stored.size(),
                 flushInterval.toMillis());
         return stored;
+    }
+
+    /** Says which file, what went wrong and what to do, by the kind of failure. */
+    private IllegalStateException cannotOpen(RuntimeException e) {
+        int code = e instanceof MVStoreException m ? m.getErrorCode() : DataUtils.ERROR_FILE_CORRUPT;
+        String todo;
+        if (code == DataUtils.ERROR_FILE_LOCKED) {
+            todo = "Another process uses it (another Herald with the same history.dir?): stop it, or set history.dir"
+                    + " to another directory";
+        } else if (code == DataUtils.ERROR_FILE_CORRUPT || code == DataUtils.ERROR_UNSUPPORTED_FORMAT
+                || code == DataUtils.ERROR_INTERNAL || e instanceof IllegalArgumentException
+                || code == DataUtils.ERROR_READING_FAILED && Files.isRegularFile(path()) && Files.isReadable(path())) {
+            todo = "The file is damaged: move it away (mv " + path() + " " + path() + ".damaged) and start again with"
+                    + " empty history";
+        } else {
+            todo = "Check that it is a file this user may read and write, in a directory it may write, and that the"
+                    + " disk is mounted and has room; or set history.dir to another directory";
+        }
+        return new IllegalStateException("cannot open the history store " + path() + ": " + e.getMessage() + ". "
+                + todo);
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -279,7 +279,30 @@ class DiskEngineTest {
         assertThatThrownBy(() -> e.start(new Engine.Context(new NoSink(), clock, CONFIG)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot open the history store " + file)
-                .hasMessageContaining("move it away (mv " + file);
+                .hasMessageContaining("The file is damaged: move it away (mv " + file);
+    }
+
+    @Test
+    void aFileThatCannotBeOpenedFailsTheStartSayingWhatToCheck() throws IOException {
+        Path file = Files.createDirectories(dir.resolve(HistoryFile.FILE_NAME)); // a directory where the file goes
+        Engine e = Engines.disk(dir);
+        assertThatThrownBy(() -> e.start(new Engine.Context(new NoSink(), clock, CONFIG)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot open the history store " + file)
+                .hasMessageContaining("Check that it is a file this user may read and write");
+    }
+
+    @Test
+    void aStoreWithAnUnreadablePublicationFailsTheStartAsDamaged() {
+        Path file = dir.resolve(HistoryFile.FILE_NAME);
+        MVStore mv = MVStore.open(file.toString());
+        mv.<String, byte[]>openMap("retained").put("ret:x k", "not a publication".getBytes(StandardCharsets.UTF_8));
+        mv.close();
+        Engine e = Engines.disk(dir);
+        assertThatThrownBy(() -> e.start(new Engine.Context(new NoSink(), clock, CONFIG)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("unreadable publication of channel 'ret:x'")
+                .hasMessageContaining("The file is damaged: move it away");
     }
 
     @Test
@@ -288,7 +311,7 @@ class DiskEngineTest {
         Engine second = Engines.disk(dir);
         assertThatThrownBy(() -> second.start(new Engine.Context(new NoSink(), clock, CONFIG)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("If another Herald uses this data directory");
+                .hasMessageContaining("Another process uses it (another Herald with the same history.dir?)");
     }
 
     /** The engine's sink when the test looks only at what the engine keeps. */
