@@ -31,10 +31,14 @@ import org.slf4j.LoggerFactory;
  * acknowledged only once it is durable, and a {@code kill -9} loses at most what was published
  * since the last commit, none of it acknowledged.
  *
- * <p><b>When commits happen.</b> The committer commits at most once per flush interval, and at once
- * when it has been idle that long (a lone publish is acknowledged within a sync, not an interval),
- * or early when half of the bound waits. It is the only writer of the file, so each commit holds,
- * per stream, a prefix of what the engine did, in the engine's order.
+ * <p><b>When commits happen.</b> At most once per flush interval: a commit starts when something
+ * changed and the last one started an interval ago or more, so a publish after a quiet interval is
+ * acknowledged within one sync, not an interval; or early, when half of the bound waits. The
+ * committer is the only writer of the file, so each commit holds, per stream, a prefix of what the
+ * engine did, in the engine's order.
+ *
+ * <p>Threads: publishers call the {@link StreamStore} methods under their stream's lock; the file
+ * is the committer's ({@code herald-history-commit}); futures complete on {@code herald-history-ack}.
  *
  * <p><b>Backpressure</b> never blocks: a publication is refused at once with {@code unavailable}
  * (HTTP 503), before it gets an offset, when {@code bound} publications wait to be committed, or
