@@ -2,14 +2,15 @@ package io.herald.internal;
 
 import io.herald.Publication;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.LongDataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +20,20 @@ import org.slf4j.LoggerFactory;
  * it once it is open. Every method may throw the store's runtime exceptions (a write error, a
  * damaged file); the {@link DiskStore} turns them into messages that name the file.
  *
- * <p>Four maps. Two are keyed by channel, a space (not allowed in channel names, and sorting before
- * every character that is) and a suffix: {@code segments} (a {@link HistorySegment} of the
- * channel's history; the suffix is the segment's index, 16 hex digits, so they sort by offset) and
- * {@code retained} (the retained key). {@code streams} is keyed by channel alone: the epoch, offset,
- * start of history, completion and activity times. {@code store} says whether the run that wrote
- * the file last closed it cleanly, and the most offsets a channel could run ahead of its last commit
- * in that run.
+ * <p>Three maps. {@code log} is keyed by a number that grows with every entry: each commit adds
+ * one {@link HistoryRecord} per stream it writes (the stream's state and the publications it added
+ * and still holds), and removes the stream's earlier records once the stream no longer holds any of
+ * their publications; a channel's history is its records' publications, its state the last
+ * record's. {@code retained} holds one entry per retained key (channel, a space, which is not
+ * allowed in channel names, and the key). {@code store} says whether the run that wrote the file
+ * last closed it cleanly, and the most offsets a channel could run ahead of its last commit in that
+ * run.
+ *
+ * <p>Why a log rather than entries keyed by channel: MVStore copies on write, so a commit rewrites
+ * every B-tree page it touches. Keys in commit order put what a commit adds into the last pages,
+ * and what it removes (old records) into a few early ones, however many channels it touches;
+ * keys by channel spread a commit over every page (a commit touching 500 of 5,000 channels
+ * rewrote about the whole history, over ten times the bytes it added).
  *
  * <p><b>After a crash.</b> Live delivery does not wait for the commit, so subscribers may have seen
  * offsets that a crash lost. No later run may give such an offset to another publication of the
@@ -35,14 +43,13 @@ import org.slf4j.LoggerFactory;
  * offsets in between are a gap: publications lost unacknowledged, or offsets never used. A clean
  * close leaves none.
  *
- * <p>Size: a channel's segments hold its history plus at most a segment's worth of evicted
- * publications. Chunks whose content was rewritten are reused after the retention time (45 s,
- * MVStore's default; shorter ones let a {@code kill -9} leave a file that cannot be opened),
- * and {@link #compact} rewrites chunks less than half full so that theirs can be reused: the file
- * stays within its live data plus what 45 s write. It never moves chunks to shrink the file
- * (MVStore's {@code compactFile}): after an unclean stop that failed MVStore's own assertions
- * ({@code FreeSpaceBitSet.allocate}, seen in {@code KillNineTest} with {@code -ea}), so a file keeps
- * the size of its busiest 45 s.
+ * <p>Size: the live records (a channel's history, in the records of the commits that wrote it)
+ * and retained entries, plus what the last 45 s wrote: chunks whose content was rewritten are
+ * reused after the retention time (MVStore's default; shorter ones let a {@code kill -9} leave a
+ * file that cannot be opened), and {@link #compact} rewrites chunks less than half full so that
+ * theirs can be reused. It never moves chunks to shrink the file (MVStore's {@code compactFile}):
+ * after an unclean stop that failed MVStore's own assertions ({@code FreeSpaceBitSet.allocate},
+ * seen in {@code KillNineTest} with {@code -ea}).
  */
 final class HistoryFile {
     /** The file in the data directory. */
@@ -53,14 +60,16 @@ final class HistoryFile {
     private static final Logger log = LoggerFactory.getLogger(HistoryFile.class);
     private static final String CLEAN = "clean";
     private static final String BOUND = "bound";
-    /** The map of an earlier format, one entry per publication; read once, then rewritten as segments. */
-    private static final String OLD_HISTORY = "history";
+    /** The name of the log map. */
+    static final String LOG = "log";
 
     private final MVStore mv;
-    private final MVMap<String, byte[]> segments;
+    private final MVMap<Long, byte[]> records;
     private final MVMap<String, byte[]> retained;
-    private final MVMap<String, String> streams;
     private final MVMap<String, String> store;
+    /** Each channel's records, oldest first. */
+    private final Map<String, RecordIndex> index = new HashMap<>();
+    private long nextKey;
 
     private HistoryFile(MVStore mv) {
         this.mv = mv;
@@ -69,10 +78,16 @@ final class HistoryFile {
         // header still names be overwritten, and a kill -9 then leaves a file that cannot be opened
         // (seen: AssertionError on open with 1 s). MVStore's own default (45 s) is safe.
         mv.setRetentionTime(RETENTION_MILLIS);
-        segments = mv.openMap("segments");
+        records = mv.openMap(LOG, logType());
         retained = mv.openMap("retained");
-        streams = mv.openMap("streams");
         store = mv.openMap("store");
+        Long last = records.lastKey();
+        nextKey = last == null ? 1 : last + 1;
+    }
+
+    /** The log's types: written as they are, without MVStore's per-value type tag. */
+    static MVMap.Builder<Long, byte[]> logType() {
+        return new MVMap.Builder<Long, byte[]>().keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE);
     }
 
     /** Opens {@code fileName} (which may carry an H2 file system prefix), creating it if need be. */
@@ -86,33 +101,30 @@ final class HistoryFile {
         }
     }
 
-    /** A channel's stream state as of its last commit. */
-    private record Meta(String epoch, long offset, long historyStart, long completedAt, long lastActive) {
-        String encode() {
-            return epoch + " " + offset + " " + completedAt + " " + lastActive + " " + historyStart;
-        }
-
-        static Meta decode(String channel, String s) {
-            String[] f = s.split(" ");
-            if (f.length != 4 && f.length != 5) {
-                throw new IllegalArgumentException("unreadable stream state of channel '" + channel + "': " + s);
-            }
-            return new Meta(f[0], Long.parseLong(f[1]), f.length == 5 ? Long.parseLong(f[4]) : 0,
-                    Long.parseLong(f[2]), Long.parseLong(f[3]));
-        }
-    }
-
     /**
      * Reads the streams the file holds and makes it this run's: after an unclean stop each stream
      * continues its last run's bound past its last committed offset (see above), and the file then
      * records that this run has not closed cleanly yet and may run {@code bound} offsets ahead.
-     * Drops leftovers of ended epochs. Commits and syncs before it returns.
+     * Drops leftovers of ended epochs, and rewrites a file of the earlier format. Commits and syncs
+     * before it returns.
      */
     List<StreamStore.Stored> claim(long bound) {
         boolean clean = "true".equals(store.get(CLEAN));
         long jump = clean ? 0 : Long.parseLong(store.getOrDefault(BOUND, Long.toString(bound)));
-        List<StreamStore.Stored> out = read(jump);
-        mv.removeMap("reserved"); // the per-channel reservations of an earlier format: the jump covers them
+        boolean earlier = EarlierFormat.in(mv);
+        List<StreamStore.Stored> out = new ArrayList<>();
+        for (StreamStore.Stored s : earlier ? EarlierFormat.read(mv, retained) : read()) {
+            StreamStore.Stored moved = s;
+            if (jump > 0 || earlier) { // the new offset (and an earlier format's history) in a record
+                moved = new StreamStore.Stored(s.channel(), s.epoch(), s.offset() + jump, s.completedAt(),
+                        s.lastActive(), s.history(), s.retained());
+                long start = s.history().isEmpty() ? moved.offset() + 1 : s.history().get(0).offset();
+                append(new HistoryRecord(s.channel(), s.epoch(), moved.offset(), start, s.completedAt(),
+                        s.lastActive(), earlier ? s.history() : List.of()), start);
+            }
+            out.add(moved);
+        }
+        EarlierFormat.remove(mv);
         store.put(CLEAN, "false");
         store.put(BOUND, Long.toString(bound));
         commit();
@@ -124,81 +136,51 @@ final class HistoryFile {
         return out;
     }
 
-    private List<StreamStore.Stored> read(long jump) {
-        Map<String, Meta> metas = new LinkedHashMap<>();
-        streams.forEach((channel, s) -> metas.put(channel, Meta.decode(channel, s)));
-        boolean migrate = mv.hasMap(OLD_HISTORY);
-        Map<String, List<Publication>> held = migrate ? oldHistory() : history();
+    /** The channels the log holds, each from its records: the last one's state, and the publications it still holds. */
+    private List<StreamStore.Stored> read() {
+        Map<String, List<Map.Entry<Long, HistoryRecord>>> byChannel = new LinkedHashMap<>();
+        records.forEach((key, bytes) -> {
+            HistoryRecord r = HistoryRecord.decode(bytes);
+            byChannel.computeIfAbsent(r.channel(), c -> new ArrayList<>()).add(Map.entry(key, r));
+        });
         Map<String, List<Entry>> kept = group(retained);
-        Set<String> channels = new LinkedHashSet<>(metas.keySet());
-        channels.addAll(held.keySet());
-        channels.addAll(kept.keySet());
         List<StreamStore.Stored> out = new ArrayList<>();
-        for (String channel : channels) {
-            List<Publication> h = held.getOrDefault(channel, List.of());
-            List<Entry> r = kept.getOrDefault(channel, List.of());
-            Meta meta = metas.get(channel);
-            if (meta == null) { // an earlier format wrote publications before their stream state
-                Publication last = !h.isEmpty() ? h.get(h.size() - 1)
-                        : r.stream().map(Entry::p).max((a, b) -> Long.compare(a.offset(), b.offset())).orElseThrow();
-                meta = new Meta(last.epoch(), 0, 0, last.message().finalMessage() ? last.ts() : 0, last.ts());
-            }
-            String epoch = meta.epoch();
-            List<Publication> hist = new ArrayList<>(h.size());
-            for (Publication p : h) { // a segment may hold evicted publications, or (after a removal) another epoch's
-                if (p.epoch().equals(epoch) && p.offset() >= meta.historyStart()
-                        && (hist.isEmpty() || p.offset() > hist.get(hist.size() - 1).offset())) {
-                    hist.add(p);
+        for (Map.Entry<String, List<Map.Entry<Long, HistoryRecord>>> e : byChannel.entrySet()) {
+            String channel = e.getKey();
+            HistoryRecord state = e.getValue().get(e.getValue().size() - 1).getValue();
+            RecordIndex own = new RecordIndex();
+            List<Publication> hist = new ArrayList<>();
+            for (Map.Entry<Long, HistoryRecord> k : e.getValue()) {
+                HistoryRecord r = k.getValue();
+                if (!r.epoch().equals(state.epoch())) { // of an ended epoch: a removal should have taken it
+                    records.remove(k.getKey());
+                    continue;
+                }
+                own.add(k.getKey(), r.lastPublished());
+                for (Publication p : r.publications()) {
+                    if (p.offset() >= state.historyStart() && p.offset() <= state.offset()
+                            && (hist.isEmpty() || p.offset() > hist.get(hist.size() - 1).offset())) {
+                        hist.add(p);
+                    }
                 }
             }
-            List<Publication> ret = new ArrayList<>(current(r, epoch, retained));
+            index.put(channel, own);
+            List<Publication> ret = new ArrayList<>(current(kept.getOrDefault(channel, List.of()), state.epoch(), retained));
             ret.sort((a, b) -> Long.compare(a.offset(), b.offset()));
-            long offset = meta.offset();
-            for (Publication p : hist) {
-                offset = Math.max(offset, p.offset());
-            }
-            for (Publication p : ret) {
-                offset = Math.max(offset, p.offset());
-            }
-            if (migrate || h.stream().anyMatch(p -> !p.epoch().equals(epoch))) {
-                removeRange(segments, channel + ' ', channel + '!');
-                putSegments(channel, 1, hist);
-            }
-            offset += jump;
-            long historyStart = hist.isEmpty() ? offset + 1 : hist.get(0).offset();
-            streams.put(channel, new Meta(epoch, offset, historyStart, meta.completedAt(), meta.lastActive()).encode());
-            out.add(new StreamStore.Stored(channel, epoch, offset, meta.completedAt(), meta.lastActive(), hist, ret));
+            out.add(new StreamStore.Stored(channel, state.epoch(), state.offset(), state.completedAt(),
+                    state.lastActive(), hist, ret));
         }
-        if (migrate) {
-            mv.removeMap(OLD_HISTORY);
-        }
-        return out;
-    }
-
-    /** Each channel's history publications, in offset order, as the segments hold them. */
-    private Map<String, List<Publication>> history() {
-        Map<String, List<Publication>> out = new LinkedHashMap<>();
-        segments.forEach((key, bytes) -> {
-            String channel = key.substring(0, key.indexOf(' '));
-            out.computeIfAbsent(channel, c -> new ArrayList<>()).addAll(HistorySegment.decode(channel, bytes));
-        });
-        return out;
-    }
-
-    /** The same from the earlier format's map, one entry per publication. */
-    private Map<String, List<Publication>> oldHistory() {
-        Map<String, List<Publication>> out = new LinkedHashMap<>();
-        group(mv.openMap(OLD_HISTORY)).forEach((channel, entries) -> out.put(channel,
-                entries.stream().map(Entry::p).toList()));
+        kept.keySet().removeAll(byChannel.keySet()); // retained entries without a stream: written before an earlier format's state
+        kept.forEach((channel, entries) -> entries.forEach(en -> retained.remove(en.key())));
         return out;
     }
 
     /** A publication and its key in its map. */
-    private record Entry(String key, Publication p) {
+    record Entry(String key, Publication p) {
     }
 
     /** The publications of {@code entries} in {@code epoch}; removes the others (of an ended epoch) from {@code map}. */
-    private static List<Publication> current(List<Entry> entries, String epoch, MVMap<String, byte[]> map) {
+    static List<Publication> current(List<Entry> entries, String epoch, MVMap<String, byte[]> map) {
         List<Publication> out = new ArrayList<>(entries.size());
         for (Entry e : entries) {
             if (e.p().epoch().equals(epoch)) {
@@ -210,7 +192,7 @@ final class HistoryFile {
         return out;
     }
 
-    private static Map<String, List<Entry>> group(MVMap<String, byte[]> map) {
+    static Map<String, List<Entry>> group(MVMap<String, byte[]> map) {
         Map<String, List<Entry>> out = new LinkedHashMap<>();
         map.forEach((key, bytes) -> {
             String channel = key.substring(0, key.indexOf(' '));
@@ -220,41 +202,30 @@ final class HistoryFile {
     }
 
     /**
-     * Puts what {@code t} took into the maps: drops the segments its stream evicted entirely,
-     * appends the publications it still holds (those it evicted since are neither encoded nor
-     * written) to their segments, writes the retained keys changed and the stream's state; or, for a
-     * removed stream, drops all of it.
+     * Puts what {@code t} took into the file: a record of the stream's state and of the
+     * publications it added and still holds (those it evicted since are neither encoded nor
+     * written), without the earlier records it no longer needs, and the retained keys changed; or,
+     * for a removed stream, drops all of it.
      */
     void write(PendingWrites.Taken t) {
         String channel = t.channel();
-        String prefix = channel + ' ';
         if (t.removed()) {
-            streams.remove(channel);
-            removeRange(segments, prefix, channel + '!');
-            removeRange(retained, prefix, channel + '!');
+            RecordIndex own = index.remove(channel);
+            if (own != null) {
+                own.forEachKey(records::remove);
+            }
+            removeRange(retained, channel + ' ', channel + '!');
             return;
         }
         long start = t.historyStart();
-        removeRange(segments, prefix, segmentKey(channel, HistorySegment.index(start)));
         List<Publication> held = new ArrayList<>();
         for (PendingWrites.Append a : t.appends()) {
             if (a.publication().offset() >= start) {
                 held.add(a.publication());
             }
         }
-        if (held.isEmpty()) { // evictions alone (ttl): what is left of the first segment
-            String key = segmentKey(channel, HistorySegment.index(start));
-            byte[] first = segments.get(key);
-            if (first != null) {
-                byte[] kept = HistorySegment.append(first, start, List.of());
-                if (kept.length == 0) {
-                    segments.remove(key);
-                } else if (kept.length < first.length) {
-                    segments.put(key, kept);
-                }
-            }
-        }
-        putSegments(channel, start, held);
+        append(new HistoryRecord(channel, t.epoch(), t.offset(), start, t.completedAt(), t.lastActive(), held), start);
+        String prefix = channel + ' ';
         t.retained().forEach((key, p) -> {
             if (p == null) {
                 retained.remove(prefix + key);
@@ -262,21 +233,18 @@ final class HistoryFile {
                 retained.put(prefix + key, PublicationCodec.encode(p));
             }
         });
-        streams.put(channel, new Meta(t.epoch(), t.offset(), start, t.completedAt(), t.lastActive()).encode());
     }
 
-    /** Appends {@code held} (offsets increasing) to the channel's segments, dropping what precedes {@code start}. */
-    private void putSegments(String channel, long start, List<Publication> held) {
-        for (int from = 0; from < held.size(); ) {
-            long index = HistorySegment.index(held.get(from).offset());
-            int to = from + 1;
-            while (to < held.size() && HistorySegment.index(held.get(to).offset()) == index) {
-                to++;
-            }
-            String key = segmentKey(channel, index);
-            segments.put(key, HistorySegment.append(segments.get(key), start, held.subList(from, to)));
-            from = to;
+    /** Adds {@code r} to the log, and drops the channel's earlier records with nothing at or after {@code start}. */
+    private void append(HistoryRecord r, long start) {
+        RecordIndex own = index.computeIfAbsent(r.channel(), c -> new RecordIndex());
+        while (!own.isEmpty() && own.firstLastPublished() < start) {
+            records.remove(own.firstKey());
+            own.removeFirst();
         }
+        long key = nextKey++;
+        records.put(key, r.encode());
+        own.add(key, r.lastPublished());
     }
 
     private static void removeRange(MVMap<String, byte[]> map, String from, String to) {
@@ -291,10 +259,6 @@ final class HistoryFile {
         keys.forEach(map::remove);
     }
 
-    static String segmentKey(String channel, long index) {
-        String hex = Long.toHexString(index);
-        return channel + ' ' + "0000000000000000".substring(hex.length()) + hex;
-    }
 
     /** Commits what was written and syncs it to the disk, if anything was. */
     void commit() {

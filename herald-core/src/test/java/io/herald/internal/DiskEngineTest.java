@@ -164,8 +164,10 @@ class DiskEngineTest {
         StreamPosition burst = engine.position("hist:burst");
         engine.close();
         engine = null;
-        assertThat(held()).filteredOn(k -> k.startsWith("hist:burst ")).containsExactly(
-                "hist:burst 996", "hist:burst 997", "hist:burst 998", "hist:burst 999", "hist:burst 1000");
+        // a record goes once the stream holds none of its publications: at most one holds evicted ones
+        assertThat(held()).filteredOn(k -> k.startsWith("hist:burst ")).endsWith(
+                "hist:burst 996", "hist:burst 997", "hist:burst 998", "hist:burst 999", "hist:burst 1000")
+                .allMatch(k -> Long.parseLong(k.substring(11)) > 1000 - 2 * 5);
         open();
         assertThat(engine.position("hist:burst")).isEqualTo(burst);
         assertThat(offsets(engine.history("hist:burst", StreamPosition.NONE, 10).join()))
@@ -227,7 +229,7 @@ class DiskEngineTest {
     }
 
     @Test
-    void aFileOfTheEarlierFormatIsReadAndRewrittenAsSegments() {
+    void aFileOfTheEarlierFormatIsReadAndRewritten() {
         Path file = dir.resolve(HistoryFile.FILE_NAME);
         MVStore old = MVStore.open(file.toString());
         MVMap<String, byte[]> history = old.openMap("history");
@@ -256,14 +258,14 @@ class DiskEngineTest {
         }
     }
 
-    /** The history publications the file holds, as "channel offset". */
+    /** The history publications the file holds, as "channel offset", in the order of its log. */
     private List<String> held() {
         MVStore mv = MVStore.open(dir.resolve(HistoryFile.FILE_NAME).toString());
         try {
             List<String> out = new java.util.ArrayList<>();
-            mv.<String, byte[]>openMap("segments").forEach((key, segment) -> {
-                String channel = key.substring(0, key.indexOf(' '));
-                HistorySegment.decode(channel, segment).forEach(p -> out.add(channel + " " + p.offset()));
+            mv.openMap(HistoryFile.LOG, HistoryFile.logType()).values().forEach(bytes -> {
+                HistoryRecord r = HistoryRecord.decode(bytes);
+                r.publications().forEach(p -> out.add(r.channel() + " " + p.offset()));
             });
             return out;
         } finally {
