@@ -144,10 +144,16 @@ public final class Herald implements AutoCloseable {
         return out;
     }
 
-    /** A snapshot of {@code channel}, if this node knows it. */
+    /**
+     * A snapshot of {@code channel}, if this node knows it: it has counters for it, or the engine
+     * holds its stream (a channel a durable engine restored, with no counters yet).
+     */
     public Optional<ChannelInfo> channel(String channel) {
         ChannelStats s = stats.get(ChannelNames.validate(channel));
-        return s == null ? Optional.empty() : Optional.of(info(s, clock.epochMillis()));
+        if (s != null) {
+            return Optional.of(info(s, clock.epochMillis()));
+        }
+        return engine.peek(channel).map(p -> new ChannelInfo(channel, p, 0, 0, 0, 0, hub.subscriberCount(channel), 0, false));
     }
 
     /**
