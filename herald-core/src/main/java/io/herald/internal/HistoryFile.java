@@ -170,7 +170,7 @@ final class HistoryFile {
             out.add(new StreamStore.Stored(channel, state.epoch(), state.offset(), state.completedAt(),
                     state.lastActive(), hist, ret));
         }
-        kept.keySet().removeAll(byChannel.keySet()); // retained entries without a stream: written before an earlier format's state
+        kept.keySet().removeAll(byChannel.keySet()); // retained entries of no stream in the log: nothing reads them
         kept.forEach((channel, entries) -> entries.forEach(en -> retained.remove(en.key())));
         return out;
     }
