@@ -42,20 +42,11 @@ final class ChannelStream {
     volatile long lastActive;
     /** Set when removed; a caller that raced the removal retries on the map's current stream. */
     volatile boolean removed;
-    /**
-     * Offset reservation of a {@link DiskStore} (0 with none): the highest offset announced to the
-     * store (being committed, or committed), the highest one durably committed, and whether this
-     * epoch was read from the store. Guarded by {@link #reserveLock}; see {@link DiskStore#reserve}.
-     */
-    volatile long reserved;
-    volatile long reservedDurable;
-    boolean onDisk;
-    /** The offset when the reservation was last raised (for the next block's size); the store's. */
-    long reservedAtOffset;
-    final Object reserveLock = new Object();
+    /** What a {@link DiskStore} has yet to write of this stream, or {@code null}; the store's, under the lock. */
+    PendingWrites pending;
     /**
      * The last publications, oldest first, offsets increasing and, but for gaps a restart after a
-     * crash left (offsets reserved on disk and never used, see {@link DiskStore}), contiguous; when
+     * crash left (offsets lost unacknowledged or never used, see {@link HistoryFile}), contiguous; when
      * not empty, the last one is at {@link #offset} unless such a restart happened since.
      */
     private final ArrayDeque<Entry> history = new ArrayDeque<>();
@@ -92,10 +83,6 @@ final class ChannelStream {
     static ChannelStream restored(StreamStore.Stored s, HistoryCounters counters) {
         ChannelStream stream = new ChannelStream(s.channel(), s.epoch(), s.lastActive());
         stream.offset = s.offset();
-        stream.reserved = s.reserved();
-        stream.reservedDurable = s.reserved();
-        stream.onDisk = true;
-        stream.reservedAtOffset = s.offset();
         stream.completedAt = s.completedAt();
         Map<Long, Entry> held = new HashMap<>();
         for (Publication p : s.history()) {

@@ -76,20 +76,21 @@ public final class MemoryEngine implements Engine {
                 if (stream.removed) {
                     continue; // the map holds its successor by now
                 }
+                if (closed) { // checked under the lock too: close() waits for the publishes inside one
+                    return CompletableFuture.failedFuture(closedException());
+                }
                 Publication p;
                 long historyStart = stream.historyStart();
                 long offset = stream.offset;
                 try {
-                    store.check();
-                    store.reserve(message.channel(), stream, offset + 1);
+                    store.admit(message.channel(), stream);
                     p = stream.append(message, context.clock().epochMillis(), options, historyCounters);
                 } catch (HeraldException e) {
                     return CompletableFuture.failedFuture(e);
                 }
                 trimmed(message.channel(), stream, historyStart, offset);
                 CompletableFuture<Publication> stored = store.appended(message.channel(), stream, p,
-                        options.retained() ? ChannelStream.retainedKey(message) : null,
-                        stream.historyStart() <= p.offset());
+                        options.retained() ? ChannelStream.retainedKey(message) : null);
                 context.sink().deliver(p); // live delivery does not wait for the store
                 return stored;
             }
@@ -151,7 +152,7 @@ public final class MemoryEngine implements Engine {
         return CompletableFuture.completedFuture(withStream(channel, false, stream -> {
             boolean held = stream.removeRetained(key);
             if (held) {
-                store.retainedRemoved(channel, key);
+                store.retainedRemoved(channel, stream, key);
             }
             return held;
         }));
@@ -171,7 +172,7 @@ public final class MemoryEngine implements Engine {
     private void trimmed(String channel, ChannelStream stream, long before, long last) {
         long after = Math.min(stream.historyStart(), last + 1);
         if (before <= last && after > before) {
-            store.trimmed(channel, before, after);
+            store.trimmed(channel, stream);
         }
     }
 
@@ -244,7 +245,7 @@ public final class MemoryEngine implements Engine {
     private void retire(String channel, ChannelStream stream) {
         stream.removed = true;
         stream.forget(historyCounters);
-        store.removed(channel);
+        store.removed(channel, stream);
         ChannelStream next = newStream(channel);
         synchronized (next) {
             channels.replace(channel, stream, next);
@@ -281,10 +282,18 @@ public final class MemoryEngine implements Engine {
         return CompletableFuture.completedFuture(store.health(closed));
     }
 
-    /** Refuses publishes, then writes out and closes the store. */
+    /**
+     * Refuses publishes, waits for those under way (each holds its stream's lock), then writes out
+     * and closes the store.
+     */
     @Override
     public void close() {
         closed = true;
+        for (ChannelStream stream : channels.values()) {
+            synchronized (stream) {
+                // empty: a publish that found the engine open is done once its stream's lock is free
+            }
+        }
         store.close();
     }
 
