@@ -62,7 +62,10 @@ class OpenApiTest {
     /** Documented answers that no call here can produce, and why: kept short, and checked to be documented. */
     static final Map<String, String> NOT_PRODUCED = Map.of(
             "GET /herald.js 404", "only a herald-server built without clients/js lacks the bundle; Maven always bundles it",
-            "GET /herald-react.js 404", "the same");
+            "GET /herald-react.js 404", "the same",
+            "GET / 404", "only a herald-server built without dashboard lacks it; Maven always bundles it",
+            "GET /dashboard/app.js 404", "the same",
+            "GET /dashboard/app.css 404", "the same");
     /** What was produced and matched the document: {@code "GET /api/stats 200"}. */
     static final Set<String> produced = new TreeSet<>();
 
@@ -186,6 +189,11 @@ class OpenApiTest {
                         .header("Authorization", "Bearer " + adminToken),
                 call("GET /api/channels", "every channel", "/api/channels").admin(),
                 call("GET /api/channels", "one namespace", "/api/channels?namespace=kept").admin(),
+                call("GET /api/channels", "searched in another case, one page", "/api/channels?search=DOC&limit=1&offset=1")
+                        .admin(),
+                call("GET /api/channels", "a limit over 1,000", "/api/channels?limit=1001").admin().expect(400).refused(),
+                call("GET /api/channels", "an offset that is no number", "/api/channels?offset=x").admin().expect(400)
+                        .refused(),
 
                 call("GET /api/channels/{channel}", "a channel", "/api/channels/doc:1").admin(),
                 call("GET /api/channels/{channel}", "a retained channel, with its state", "/api/channels/kept:1").admin(),
@@ -231,6 +239,20 @@ class OpenApiTest {
                         + victimId()).admin(),
                 call("DELETE /api/connections/{id}", "no such connection", "/api/connections/nope").admin().expect(404),
 
+                call("POST /api/tokens", "a user's token, admin key", "/api/tokens").admin()
+                        .body("{\"sub\":\"alice\",\"channels\":[\"doc:*\"],\"publish\":[\"doc:1\"],\"ttlSeconds\":600}"),
+                call("POST /api/tokens", "an admin token, an admin token", "/api/tokens")
+                        .header("Authorization", "Bearer " + adminToken).body("{\"sub\":\"dashboard\",\"admin\":true}"),
+                call("POST /api/tokens", "no sub", "/api/tokens").admin().body("{\"admin\":true}").expect(400).refused(),
+                call("POST /api/tokens", "a blank sub", "/api/tokens").admin().body("{\"sub\":\"  \"}").expect(400).refused(),
+                call("POST /api/tokens", "an unknown field", "/api/tokens").admin().body("{\"sub\":\"a\",\"expires\":1}")
+                        .expect(400).refused(),
+                call("POST /api/tokens", "ttlSeconds over a day", "/api/tokens").admin()
+                        .body("{\"sub\":\"a\",\"ttlSeconds\":86401}").expect(400).refused(),
+                call("POST /api/tokens", "not a channel pattern", "/api/tokens").admin()
+                        .body("{\"sub\":\"a\",\"channels\":[\"no spaces\"]}").expect(400).refused(),
+                call("POST /api/tokens", "malformed JSON", "/api/tokens").admin().body("{").expect(400).refused(),
+
                 call("GET /herald.js", "the browser client", "/herald.js"),
                 call("GET /herald.js", "gzipped", "/herald.js").header("Accept-Encoding", "gzip, br"),
                 call("GET /herald.js", "revalidated with its ETag", "/herald.js").header("If-None-Match", etagOf("/herald.js"))
@@ -238,6 +260,16 @@ class OpenApiTest {
                 call("GET /herald-react.js", "the React hooks", "/herald-react.js"),
                 call("GET /herald-react.js", "revalidated with its ETag", "/herald-react.js")
                         .header("If-None-Match", etagOf("/herald-react.js")).expect(304),
+
+                call("GET /", "the dashboard page", "/"),
+                call("GET /", "gzipped", "/").header("Accept-Encoding", "gzip"),
+                call("GET /", "revalidated with its ETag", "/").header("If-None-Match", etagOf("/")).expect(304),
+                call("GET /dashboard/app.js", "the dashboard's script", "/dashboard/app.js"),
+                call("GET /dashboard/app.js", "revalidated with its ETag", "/dashboard/app.js")
+                        .header("If-None-Match", etagOf("/dashboard/app.js")).expect(304),
+                call("GET /dashboard/app.css", "the dashboard's style", "/dashboard/app.css"),
+                call("GET /dashboard/app.css", "revalidated with its ETag", "/dashboard/app.css")
+                        .header("If-None-Match", etagOf("/dashboard/app.css")).expect(304),
 
                 call("GET /health", "serving", "/health"),
                 call("GET /health", "the engine is down", "/health").on(Target.FAULTY).expect(503),
