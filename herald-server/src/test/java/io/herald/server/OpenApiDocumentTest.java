@@ -149,7 +149,8 @@ class OpenApiDocumentTest {
 
     @Test
     void everyCallInTheReadmeIsDocumented() throws java.io.IOException {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        // from the module's directory (surefire's basedir), whatever the working directory (the fuzz run's is target/jazzer)
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("basedir", "."), "..", "README.md"));
         String table = readme.substring(readme.indexOf("## HTTP API"), readme.indexOf("\n## ", readme.indexOf("## HTTP API") + 1));
         Matcher m = Pattern.compile("`(GET|POST|DELETE) (/[^`\\[?\\s]*)").matcher(table);
         Set<String> calls = new TreeSet<>();
