@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
 final class DiskStore implements StreamStore {
     /** Publications waiting to be committed, at most (and the most a channel runs ahead of its last commit). */
     static final int DEFAULT_BOUND = 1 << 18;
-    /** Compact the file every this many commits (1 s at the default flush interval, under load). */
-    private static final int COMPACT_EVERY = 10;
+    /** Rewrite the file's sparse chunks at most this often (each rewrite writes live pages again). */
+    private static final long COMPACT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final Logger log = LoggerFactory.getLogger(DiskStore.class);
 
@@ -74,7 +74,7 @@ final class DiskStore implements StreamStore {
     private HistoryFile file;
     /** The committer's: what it took and could not write yet (a write error), oldest first. */
     private final List<PendingWrites.Taken> unwritten = new ArrayList<>();
-    private int commits;
+    private long lastCompact = System.nanoTime();
     private Thread committer;
     /** Completes publish futures off the committer thread: their callbacks (answers, stats) must not delay a commit. */
     private ExecutorService acks;
@@ -307,7 +307,8 @@ final class DiskStore implements StreamStore {
         }
         acknowledge(taken, null); // those of earlier takes failed already
         unwritten.clear();
-        if (++commits % COMPACT_EVERY == 0) {
+        if (System.nanoTime() - lastCompact >= COMPACT_EVERY_NANOS) {
+            lastCompact = System.nanoTime();
             try {
                 file.compact();
             } catch (RuntimeException e) {
