@@ -117,6 +117,11 @@ class OccupancyTest {
                 assertThat(get.status()).isEqualTo(200);
                 assertThat(get.header("access-control-allow-origin")).isEqualTo("https://app.example");
                 assertThat(get.header("vary")).containsIgnoringCase("origin");
+                // the CORS headers come on top of the answer's own: without its length a browser waits for the end
+                assertThat(get.header("content-type")).isEqualTo("application/json");
+                assertThat(get.header("content-length")).isEqualTo(String.valueOf(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+                assertThat(get.header("cache-control")).isEqualTo("no-store");
+                assertThat(get.body()).contains("\"subscribers\":0");
             }
             try (RawHttp http = RawHttp.connect(server.port())) {
                 RawHttp.Response pre = http.send("OPTIONS /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\n"

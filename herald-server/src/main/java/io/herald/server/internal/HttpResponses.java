@@ -96,7 +96,7 @@ final class HttpResponses {
         finish(res, keepAlive);
         String origin = ctx.channel().attr(Cors.ORIGIN).get();
         if (origin != null) {
-            res.headers().set(Cors.headers(origin));
+            res.headers().add(Cors.headers(origin)); // add: set(HttpHeaders) would first remove the answer's own
         }
         if (keepAlive) {
             ctx.writeAndFlush(res, ctx.voidPromise());
