@@ -39,6 +39,11 @@ import picocli.CommandLine.Option;
 public final class ScanProgressExample implements Callable<Integer>, AutoCloseable {
     /** Held in each scan's history: a page reloaded mid-scan catches up from its snapshot's position. */
     static final int HISTORY_SIZE = 10_000;
+    /**
+     * Per page and scan: a whole scan's stream (about 3 MB one message per frame) fits, so a page that
+     * falls behind (pass-through on a slow machine) catches up rather than being told {@code lag}.
+     */
+    static final long OUTBOUND_BUFFER_BYTES = 16 * 1024 * 1024;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address of the page and of Herald (default: ${DEFAULT-VALUE}).")
     String host;
@@ -100,7 +105,8 @@ public final class ScanProgressExample implements Callable<Integer>, AutoCloseab
                 .defaults(NamespaceOptions.newBuilder().preset(delivery).build())
                 .namespaces(Map.of(
                         "scan", NamespaceOptions.newBuilder().preset(delivery)
-                                .historySize(HISTORY_SIZE).historyTtl(Duration.ofMinutes(10)).build(),
+                                .historySize(HISTORY_SIZE).historyTtl(Duration.ofMinutes(10))
+                                .outboundBufferBytes(OUTBOUND_BUFFER_BYTES).build(),
                         "scans", NamespaceOptions.newBuilder().preset(delivery).retained(true).build()))
                 .build();
         server = HeraldServer.create(ServerConfig.newBuilder().host(host).port(heraldPort)
