@@ -175,7 +175,7 @@ function draw(model) {
   const state = $('#scan-state');
   state.dataset.state = done ? 'completed' : model.started ? 'running' : 'starting';
   setText(state, state.dataset.state);
-  $('#progress-bar').style.width = `${pct}%`;
+  $('#progress-bar').style.transform = `scaleX(${pct / 100})`;
   $('.progress').setAttribute('aria-valuenow', pct.toFixed(0));
   setText($('#progress-pct'), `${pct.toFixed(1)} %`);
   const phase = model.phases.at(-1);
