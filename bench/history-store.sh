@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Publishes/s with the disk history store against memory (issue 12); see HistoryStoreThroughput.
-#   bench/history-store.sh [seconds 10] [threads 4] [channels 100] [inFlight 1000] [flushMillis 100]
+#   bench/history-store.sh [seconds 10] [threads 4] [channels 100] [inFlight 1000] [flushMillis 100] [engines memory,disk]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -ntp -q -o package -pl herald-core,bench -DskipTests -Dfuzz.skip=true

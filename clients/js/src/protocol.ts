@@ -46,5 +46,8 @@ export function sseSince(positions: [string, Position][]): string {
   return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** Channel names the server takes (SPEC §2): 1–255 of `A-Z a-z 0-9 _ . : @ # / -`. */
-export const CHANNEL_NAME = /^[A-Za-z0-9_.:@#/-]{1,255}$/;
+/**
+ * Channel names the server takes (SPEC §2): 1–255 of `A-Z a-z 0-9 _ . : @ # / -`, or one of Herald's
+ * own system channels, the same after a leading `$` (`$herald:stats`; admin tokens only).
+ */
+export const CHANNEL_NAME = /^(?=.{1,255}$)\$?[A-Za-z0-9_.:@#/-]+$/;

@@ -330,6 +330,15 @@ describe('subscriptions', () => {
   it('refuses an invalid channel name at once', () => {
     const { herald } = client();
     expect(() => herald.subscribe('no spaces', {})).toThrow(HeraldError);
+    expect(() => herald.subscribe('a$b', {})).toThrow(HeraldError);
+    expect(() => herald.subscribe('$', {})).toThrow(HeraldError);
+    expect(() => herald.subscribe('x'.repeat(256), {})).toThrow(HeraldError);
+  });
+
+  it('takes the names of system channels, which admin tokens may subscribe to', () => {
+    const { herald } = client();
+    expect(() => herald.subscribe('$herald:stats', {})).not.toThrow();
+    expect(() => herald.subscribe('x'.repeat(255), {})).not.toThrow();
   });
 
   it('keeps delivering when a listener throws', async () => {

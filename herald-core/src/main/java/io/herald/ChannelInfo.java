@@ -8,6 +8,8 @@ package io.herald;
  * its event filter excluded it.
  *
  * @param elapsedSeconds from the channel's first message to its completion, or to now while active
+ * @param history what its history holds on this node ({@link HistoryStats#NONE} when nothing, or
+ *        when the engine does not tell)
  */
 public record ChannelInfo(
         String channel,
@@ -18,5 +20,6 @@ public record ChannelInfo(
         long dropped,
         int subscribers,
         double elapsedSeconds,
-        boolean completed) {
+        boolean completed,
+        HistoryStats history) {
 }

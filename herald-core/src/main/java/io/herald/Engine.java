@@ -80,7 +80,8 @@ import java.util.concurrent.CompletableFuture;
  * {@link #subscribe}, {@link #unsubscribe}, {@link #history}, {@link #retained},
  * {@link #removeRetained}, {@link #remove}, {@link #health} and {@link #sweep} return at once
  * and complete their future later, possibly on an engine thread (callers hop back to their own
- * loop). {@link #position}, {@link #peek} and {@link #channelCount} read local state only: no
+ * loop). {@link #position}, {@link #peek}, {@link #channelCount}, {@link #historyStats} and
+ * {@link #historyTotals} read local state only: no
  * I/O, no wait, no lock held by a publisher while it does I/O. Only {@link #start} and
  * {@link #close} may block; Herald calls them from the thread that starts or closes it. The sink's
  * methods are called on engine or publisher threads, never while the engine holds a lock across
@@ -172,6 +173,25 @@ public interface Engine extends AutoCloseable {
 
     /** Channels the engine holds state for on this node (active and completed, not yet removed); cheap. */
     int channelCount();
+
+    /**
+     * What the channel's history holds on this node, for stats and admin reads, without creating
+     * the channel; empty when the engine holds nothing for it. Local state only, like {@link #peek}
+     * (the memory engine takes the channel's lock for a moment, as {@link #history} does). The
+     * default tells nothing: an engine that cannot know it cheaply leaves it empty.
+     */
+    default Optional<HistoryStats> historyStats(String channel) {
+        return Optional.empty();
+    }
+
+    /**
+     * History over every channel held on this node, for {@code /metrics}: read at every scrape,
+     * so it must cost a few reads, not a pass over the channels. The default tells nothing
+     * ({@link HistoryTotals#NONE}).
+     */
+    default HistoryTotals historyTotals() {
+        return HistoryTotals.NONE;
+    }
 
     /** Stops the engine; later calls fail. May block. */
     @Override

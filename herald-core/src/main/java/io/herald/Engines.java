@@ -18,7 +18,7 @@ public final class Engines {
         return new MemoryEngine();
     }
 
-    /** The flush interval of {@link #disk(Path)}: what a {@code kill -9} may lose at most. */
+    /** The flush interval of {@link #disk(Path)}: at most one group commit per interval, and what a {@code kill -9} may lose. */
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
 
     /** {@link #disk(Path, Duration)} with the {@linkplain #DEFAULT_FLUSH_INTERVAL default flush interval} (100 ms). */
@@ -30,23 +30,27 @@ public final class Engines {
      * A new engine whose streams survive a restart (SPEC §6): it works as {@link #memory()} does,
      * every read served from memory and every publication delivered live at once, and also writes
      * each channel's epoch, offset, history and retained state to one file in {@code directory}
-     * (H2 MVStore, {@code history.mv.db}), committed and synced every {@code flushInterval}. A
-     * publish future completes only once its publication is committed, so an acknowledged
-     * publication survives a crash ({@code kill -9}, power loss); a crash loses at most the
-     * publications of the last flush interval, none of them acknowledged. After a restart each
-     * channel continues in its epoch from its last committed offset. Serves one node: the
-     * directory is locked while the engine runs.
+     * (H2 MVStore, {@code history.mv.db}) with group commit: at most one commit, written and synced,
+     * per {@code flushInterval}, at once when a publish follows a quiet interval. A publish future
+     * completes only once its publication is committed, so an acknowledged publication survives a
+     * crash ({@code kill -9}, power loss); a crash loses at most the publications of the last flush
+     * interval, none of them acknowledged. After a restart each channel continues in its epoch; after
+     * a crash it skips the offsets it may have delivered live and lost, so none is given twice.
+     * Serves one node: the file is locked while the engine runs.
      *
-     * <p>{@link Engine#start} opens the file and fails with an {@link IllegalStateException} that
-     * names it and what to do when it cannot (damaged, locked, not writable). A write error (a full
-     * disk) makes later publishes fail with {@code unavailable} and {@code health} report the engine
-     * down.
+     * <p>Publishing never blocks on the disk: a publish returns its future at once, and is refused
+     * at once with {@code unavailable} when too many publications wait to be written. A write error
+     * (a full disk) makes publishes fail with {@code unavailable} and {@code health} report the
+     * engine down until a retry (every second) can write again. {@link Engine#start} opens the file
+     * and fails with an {@link IllegalStateException} that names it and what to do when it cannot
+     * (damaged, locked, not readable).
      *
      * <pre>{@code
      * Herald herald = Herald.builder().engine(Engines.disk(Path.of("data"), Duration.ofMillis(100))).start();
      * }</pre>
      *
-     * @param flushInterval between group commits, at least 1 ms; what a crash may lose at most
+     * @param flushInterval between group commits, at least 1 ms: what a crash may lose at most, and
+     *        how long a publish may wait for its acknowledgement
      */
     public static Engine disk(Path directory, Duration flushInterval) {
         Objects.requireNonNull(directory, "directory");

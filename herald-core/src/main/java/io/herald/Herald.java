@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.internal.ChannelStats;
 import io.herald.internal.HeraldMetrics;
 import io.herald.internal.Hub;
+import io.herald.internal.LiveStats;
 import io.herald.internal.StatsRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +54,18 @@ public final class Herald implements AutoCloseable {
      */
     public static final String OCCUPANCY_CHANNEL = "$herald:occupancy";
 
+    /**
+     * The system channel where Herald publishes this node's live stats (the dashboard's data): once
+     * every {@linkplain Builder#statsInterval stats interval} (1 s) while someone on this node
+     * subscribes to it, a message {@code stats} whose data holds the node's id, channels, busiest
+     * channels, message totals, delivery latency percentiles of the interval, and what the
+     * transports add ({@link StatsSource}). Admins may subscribe; nobody may publish.
+     */
+    public static final String STATS_CHANNEL = "$herald:stats";
+
+    /** How often the live stats are published while watched, by default. */
+    public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(1);
+
     private static final Logger log = LoggerFactory.getLogger(Herald.class);
 
     private final HeraldConfig config;
@@ -63,6 +77,12 @@ public final class Herald implements AutoCloseable {
     private final List<Transport> transports;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<OccupancyListener> occupancyListeners = new CopyOnWriteArrayList<>();
+    private final List<StatsSource> statsSources = new CopyOnWriteArrayList<>();
+    private final String nodeId;
+    private final LiveStats liveStats;
+    /** Whether the last stats tick found a watcher; read and written by the stats thread only. */
+    private boolean statsWatched;
+    private ScheduledExecutorService statsTicker;
     /** Reports occupancy changes one at a time, in the order the hub saw them. */
     private final ExecutorService occupancy;
     private ScheduledExecutorService sweeper;
@@ -72,7 +92,9 @@ public final class Herald implements AutoCloseable {
         this.clock = b.clock;
         this.engine = b.engine != null ? b.engine : Engines.memory();
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry();
-        this.stats = new StatsRegistry(new HeraldMetrics(meterRegistry, config), clock, config);
+        HeraldMetrics metrics = new HeraldMetrics(meterRegistry, config);
+        metrics.registerHistory(engine);
+        this.stats = new StatsRegistry(metrics, clock, config);
         this.occupancy = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "herald-occupancy");
             t.setDaemon(true);
@@ -80,6 +102,9 @@ public final class Herald implements AutoCloseable {
         });
         this.hub = new Hub(engine, config, clock, stats, this::occupancyChanged);
         this.transports = List.copyOf(b.transports);
+        this.nodeId = config.nodeId().orElseGet(() -> "herald-" + Long.toString(
+                ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36), 36));
+        this.liveStats = new LiveStats(stats, hub::subscriberCount, nodeId, clock.epochMillis());
     }
 
     public static Builder builder() {
@@ -148,7 +173,7 @@ public final class Herald implements AutoCloseable {
      * @throws HeraldException {@code bad_request} for an invalid channel or event
      */
     public CompletableFuture<Publication> publish(String channel, String event, Object data) {
-        return publish(Message.of(channel, event, Json.toTree(data)));
+        return publish(Message.builder(channel, event).encodedData(data == null ? null : Json.toBytes(data)).build());
     }
 
     /** Opens the core's side of a client connection whose frames go to {@code outlet}. */
@@ -194,6 +219,65 @@ public final class Herald implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a source of figures for the live stats ({@link #STATS_CHANNEL}); the server adds its
+     * connections and traffic.
+     */
+    public void addStatsSource(StatsSource source) {
+        statsSources.add(Objects.requireNonNull(source, "source"));
+    }
+
+    public void removeStatsSource(StatsSource source) {
+        statsSources.remove(source);
+    }
+
+    /**
+     * This node's id in the live stats: {@link HeraldConfig#nodeId()} when configured, else
+     * {@code herald-} and a random suffix, made when this Herald was built.
+     */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /**
+     * One tick of the live stats: when someone on this node subscribes to {@link #STATS_CHANNEL},
+     * publishes a snapshot there; otherwise does nothing (and latencies are not recorded for it).
+     */
+    private void tickStats() {
+        boolean watched = hub.subscriberCount(STATS_CHANNEL) > 0;
+        stats.metrics().watchLatency(watched);
+        boolean continued = statsWatched;
+        statsWatched = watched;
+        if (!watched) {
+            return;
+        }
+        if (!continued) {
+            stats.metrics().intervalLatency(); // what was recorded before anybody watched is not this interval's
+        }
+        Map<String, Object> snapshot = liveStats.snapshot(clock.epochMillis(), continued);
+        for (StatsSource source : statsSources) {
+            try {
+                source.addTo(snapshot);
+            } catch (RuntimeException e) {
+                log.warn("stats source {} failed", source, e);
+            }
+        }
+        publishChecked(Message.builder(STATS_CHANNEL, "stats").data(Json.toTree(snapshot)).build())
+                .whenComplete((p, err) -> {
+                    if (err != null && !closed.get()) {
+                        log.warn("could not publish the live stats to {}: {}", STATS_CHANNEL, err.toString());
+                    }
+                });
+    }
+
+    private void tickStatsQuietly() {
+        try {
+            tickStats();
+        } catch (RuntimeException e) {
+            log.warn("live stats failed", e);
+        }
+    }
+
     /** How many clients on this node are subscribed to {@code channel}: publishers may skip work when 0. */
     public int subscriberCount(String channel) {
         return hub.subscriberCount(channel);
@@ -217,10 +301,18 @@ public final class Herald implements AutoCloseable {
         return stats.summary(namespace);
     }
 
-    /** A snapshot of {@code channel}, if this node knows it. */
+    /**
+     * A snapshot of {@code channel}, if this node knows it: it has counters here (published to or
+     * subscribed to since Herald started), or the engine holds it (a durable store restored it),
+     * then with counters at 0.
+     */
     public Optional<ChannelInfo> channel(String channel) {
         ChannelStats s = stats.get(ChannelNames.validate(channel));
-        return s == null ? Optional.empty() : Optional.of(info(s, clock.epochMillis()));
+        if (s != null) {
+            return Optional.of(info(s, clock.epochMillis()));
+        }
+        return engine.peek(channel).map(position -> new ChannelInfo(channel, position, 0, 0, 0, 0,
+                hub.subscriberCount(channel), 0, false, engine.historyStats(channel).orElse(HistoryStats.NONE)));
     }
 
     /**
@@ -286,7 +378,7 @@ public final class Herald implements AutoCloseable {
     private ChannelInfo info(ChannelStats s, long now) {
         String ch = s.channel();
         return new ChannelInfo(ch, engine.peek(ch).orElse(StreamPosition.NONE), s.published(), s.delivered(), s.coalesced(), s.dropped(),
-                hub.subscriberCount(ch), s.elapsedSeconds(now), s.completed());
+                hub.subscriberCount(ch), s.elapsedSeconds(now), s.completed(), engine.historyStats(ch).orElse(HistoryStats.NONE));
     }
 
     /** The channel's current epoch and latest offset. */
@@ -341,6 +433,9 @@ public final class Herald implements AutoCloseable {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
+        if (statsTicker != null) {
+            statsTicker.shutdownNow();
+        }
         occupancy.shutdown();
         engine.close();
     }
@@ -364,6 +459,7 @@ public final class Herald implements AutoCloseable {
         private Engine engine;
         private MeterRegistry meterRegistry;
         private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
+        private Duration statsInterval = DEFAULT_STATS_INTERVAL;
         private final List<Transport> transports = new ArrayList<>();
 
         private Builder() {
@@ -399,6 +495,18 @@ public final class Herald implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often the live stats are published to {@link #STATS_CHANNEL} while someone on this
+         * node subscribes to it (default 1 s); {@link Duration#ZERO} turns them off.
+         */
+        public Builder statsInterval(Duration interval) {
+            if (interval == null || interval.isNegative()) {
+                throw new IllegalArgumentException("statsInterval must be zero or positive, was " + interval);
+            }
+            this.statsInterval = interval;
+            return this;
+        }
+
         /** Where meters go; default a {@link CompositeMeterRegistry} (the server adds Prometheus to it). */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "registry");
@@ -424,6 +532,15 @@ public final class Herald implements AutoCloseable {
                 herald.sweeper.scheduleWithFixedDelay(herald::sweepQuietly, sweepInterval.toMillis(),
                         sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
             }
+            if (!statsInterval.isZero()) {
+                herald.statsTicker = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "herald-stats");
+                    t.setDaemon(true);
+                    return t;
+                });
+                herald.statsTicker.scheduleAtFixedRate(herald::tickStatsQuietly, statsInterval.toMillis(),
+                        statsInterval.toMillis(), TimeUnit.MILLISECONDS);
+            }
             List<Transport> started = new ArrayList<>();
             try {
                 for (Transport t : herald.transports) {
@@ -436,6 +553,9 @@ public final class Herald implements AutoCloseable {
                 }
                 if (herald.sweeper != null) {
                     herald.sweeper.shutdownNow();
+                }
+                if (herald.statsTicker != null) {
+                    herald.statsTicker.shutdownNow();
                 }
                 herald.occupancy.shutdown();
                 herald.engine.close();

@@ -2,6 +2,8 @@ package io.herald;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The core's configuration: default namespace options and per-namespace overrides (SPEC §4).
@@ -14,14 +16,19 @@ public final class HeraldConfig {
     /** The default configuration: every namespace on {@link NamespaceOptions#DEFAULTS}. */
     public static final HeraldConfig DEFAULTS = newBuilder().build();
 
+    /** What a {@code node.id} may hold: 1 to 64 of A-Z a-z 0-9 . _ - */
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     private final NamespaceOptions defaults;
     private final Map<String, NamespaceOptions> namespaces;
     private final Duration statsWindow;
+    private final Optional<String> nodeId;
 
     private HeraldConfig(Builder b) {
         this.defaults = b.defaults;
         this.namespaces = Map.copyOf(b.namespaces);
         this.statsWindow = b.statsWindow;
+        this.nodeId = b.nodeId;
     }
 
     public static Builder newBuilder() {
@@ -29,7 +36,18 @@ public final class HeraldConfig {
     }
 
     public Builder toBuilder() {
-        return new Builder().defaults(defaults).namespaces(namespaces).statsWindow(statsWindow);
+        Builder b = new Builder().defaults(defaults).namespaces(namespaces).statsWindow(statsWindow);
+        b.nodeId = nodeId;
+        return b;
+    }
+
+    /**
+     * {@code node.id}: this node's name in the stats it publishes ({@link Herald#STATS_CHANNEL}), so a
+     * dashboard shows a row per node. Empty by default: {@link Herald#nodeId()} is then made up at
+     * start ({@code herald-} and a random suffix), a new one per process.
+     */
+    public Optional<String> nodeId() {
+        return nodeId;
     }
 
     /**
@@ -57,13 +75,15 @@ public final class HeraldConfig {
 
     @Override
     public String toString() {
-        return "HeraldConfig{defaults=" + defaults + ", namespaces=" + namespaces + ", statsWindow=" + statsWindow + '}';
+        return "HeraldConfig{defaults=" + defaults + ", namespaces=" + namespaces + ", statsWindow=" + statsWindow
+                + ", nodeId=" + nodeId.orElse("-") + '}';
     }
 
     public static final class Builder {
         private NamespaceOptions defaults = NamespaceOptions.DEFAULTS;
         private Map<String, NamespaceOptions> namespaces = Map.of();
         private Duration statsWindow = DEFAULT_STATS_WINDOW;
+        private Optional<String> nodeId = Optional.empty();
 
         private Builder() {
         }
@@ -84,6 +104,15 @@ public final class HeraldConfig {
                 throw new IllegalArgumentException("stats.window must be at least 1m, was " + v);
             }
             statsWindow = v;
+            return this;
+        }
+
+        /** {@code node.id}: 1 to 64 of A-Z a-z 0-9 . _ - */
+        public Builder nodeId(String v) {
+            if (v == null || !NODE_ID.matcher(v).matches()) {
+                throw new IllegalArgumentException("node.id must be 1 to 64 of A-Z a-z 0-9 . _ -, was '" + v + "'");
+            }
+            nodeId = Optional.of(v);
             return this;
         }
 

@@ -1,10 +1,16 @@
 package io.herald;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -38,6 +44,43 @@ public final class Json {
             return MAPPER.valueToTree(value);
         } catch (IllegalArgumentException e) {
             throw HeraldException.badRequest("data cannot be converted to JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Encodes a value (a JsonNode, Map, record, bean, String, number) as compact UTF-8 JSON, without
+     * building a tree.
+     *
+     * @throws HeraldException {@code bad_request} when it cannot be encoded
+     */
+    public static byte[] toBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw HeraldException.badRequest("data cannot be converted to JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The compact form of the JSON text {@code json} (whitespace gone), copied token by token, without
+     * building a tree.
+     *
+     * @throws HeraldException {@code bad_request} when {@code json} is not exactly one JSON value
+     */
+    public static byte[] compact(String json) {
+        try (JsonParser p = MAPPER.createParser(json); ByteArrayBuilder out = new ByteArrayBuilder(json.length())) {
+            if (p.nextToken() == null) {
+                throw HeraldException.badRequest("data is not JSON: no value");
+            }
+            try (JsonGenerator g = MAPPER.createGenerator(out)) {
+                g.copyCurrentStructure(p);
+            }
+            if (p.nextToken() != null) {
+                throw HeraldException.badRequest("data is not JSON: more than one value");
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw HeraldException.badRequest("data is not JSON: " + e.getMessage());
         }
     }
 
@@ -76,7 +119,26 @@ public final class Json {
             g.writeStringField("key", p.message().key().get());
         }
         g.writeFieldName("data");
-        g.writeTree(p.message().data());
+        p.message().writeData(g);
         g.writeEndObject();
+    }
+
+    /**
+     * {@code p} as a value for an answer built of maps and lists: Jackson writes it as
+     * {@link #writePublication} does, its {@code data} copied as it is.
+     */
+    public static Object publicationValue(Publication p) {
+        return new JsonSerializable.Base() {
+            @Override
+            public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+                writePublication(g, p);
+            }
+
+            @Override
+            public void serializeWithType(JsonGenerator g, SerializerProvider provider, TypeSerializer type)
+                    throws IOException {
+                writePublication(g, p);
+            }
+        };
     }
 }

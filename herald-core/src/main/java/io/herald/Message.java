@@ -1,13 +1,23 @@
 package io.herald;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What a publisher sends (SPEC §2): a channel, an event name, any JSON {@code data}, and the
  * delivery hints {@code key}, {@code critical} and {@code final}. Immutable and thread-safe.
+ *
+ * <p>Memory: a message keeps its {@code data} as its compact JSON text (UTF-8 bytes), encoded once
+ * when it is built, not as a tree: history holds thousands of messages per channel, and every frame
+ * and answer copies those bytes as they are ({@link #writeData}). {@link #data()} parses them on each
+ * call. An engine that keeps messages shares one copy of its channel's names between them
+ * ({@link Builder#channel}, {@link Builder#event}).
  *
  * <pre>{@code
  * Message m = Message.builder("scan:42", "progress").data(json).key("progress").build();
@@ -18,9 +28,13 @@ public final class Message {
     /** The longest event name accepted, in characters. */
     public static final int MAX_EVENT_LENGTH = 255;
 
+    /** The JSON text {@code null}; shared, never changed. */
+    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+
     private final String channel;
     private final String event;
-    private final JsonNode data;
+    /** Compact UTF-8 JSON; never changed, never handed out. */
+    private final byte[] data;
     private final String key;
     private final boolean critical;
     private final boolean finalMessage;
@@ -37,13 +51,13 @@ public final class Message {
             throw HeraldException.badRequest("key must be 1-" + MAX_EVENT_LENGTH + " characters");
         }
         this.event = b.event;
-        this.data = b.data == null ? NullNode.getInstance() : b.data;
+        this.data = b.data == null ? NULL : b.data;
         this.key = b.key;
         this.critical = b.critical;
         this.finalMessage = b.finalMessage;
     }
 
-    /** A plain message with the given data. */
+    /** A plain message with the given data ({@code null}: JSON {@code null}). */
     public static Message of(String channel, String event, JsonNode data) {
         return builder(channel, event).data(data).build();
     }
@@ -52,9 +66,11 @@ public final class Message {
         return new Builder(channel, event);
     }
 
-    /** A builder starting from this message, for a copy to another channel. */
+    /** A builder starting from this message, for a copy to another channel ({@link Builder#channel}); the data is shared, not copied. */
     public Builder toBuilder() {
-        return new Builder(channel, event).data(data).key(key).critical(critical).finalMessage(finalMessage);
+        Builder b = new Builder(channel, event).key(key).critical(critical).finalMessage(finalMessage);
+        b.data = data;
+        return b;
     }
 
     public String channel() {
@@ -65,9 +81,37 @@ public final class Message {
         return event;
     }
 
-    /** The payload; JSON {@code null} when the publisher gave none. */
+    /**
+     * The payload as a new tree, parsed from its JSON text on each call (JSON {@code null} when the
+     * publisher gave none): keep the tree rather than call this twice. To copy the payload into
+     * JSON, {@link #writeData} costs no parse.
+     */
     public JsonNode data() {
-        return data;
+        try {
+            return Json.MAPPER.readTree(data);
+        } catch (IOException e) {
+            throw HeraldException.internal("cannot read the data of a message of '" + channel + "'", e);
+        }
+    }
+
+    /** The payload's compact JSON text, e.g. {@code {"pct":5}}; {@code null} when the publisher gave none. */
+    public String dataJson() {
+        return new String(data, StandardCharsets.UTF_8);
+    }
+
+    /** The size of the payload's compact JSON text in UTF-8 bytes (4 for {@code null}). */
+    public int dataLength() {
+        return data.length;
+    }
+
+    /** The payload's compact JSON text in UTF-8: a read-only view, not a copy (for encoders that copy it into a frame). */
+    public ByteBuffer dataUtf8() {
+        return ByteBuffer.wrap(data).asReadOnlyBuffer();
+    }
+
+    /** Writes the payload as the next value of {@code g}, its JSON text copied as it is (no tree, no parse). */
+    public void writeData(JsonGenerator g) throws IOException {
+        g.writeRawValue(new RawJson(data));
     }
 
     /** What this message updates: a keyed message supersedes earlier ones with the same key. */
@@ -90,7 +134,7 @@ public final class Message {
         return o instanceof Message m
                 && channel.equals(m.channel)
                 && event.equals(m.event)
-                && data.equals(m.data)
+                && Arrays.equals(data, m.data)
                 && Objects.equals(key, m.key)
                 && critical == m.critical
                 && finalMessage == m.finalMessage;
@@ -98,20 +142,20 @@ public final class Message {
 
     @Override
     public int hashCode() {
-        return Objects.hash(channel, event, data, key, critical, finalMessage);
+        return Objects.hash(channel, event, Arrays.hashCode(data), key, critical, finalMessage);
     }
 
     @Override
     public String toString() {
         return "Message{channel=" + channel + ", event=" + event + ", key=" + key + ", critical=" + critical
-                + ", final=" + finalMessage + ", data=" + data + '}';
+                + ", final=" + finalMessage + ", data=" + dataJson() + '}';
     }
 
     /** Builds a {@link Message}; {@link #build()} validates and throws {@link HeraldException} on bad input. */
     public static final class Builder {
-        private final String channel;
-        private final String event;
-        private JsonNode data;
+        private String channel;
+        private String event;
+        private byte[] data;
         private String key;
         private boolean critical;
         private boolean finalMessage;
@@ -121,8 +165,37 @@ public final class Message {
             this.event = event;
         }
 
+        /** Replaces the channel given to {@link Message#builder} (a copy of a message to another channel). */
+        public Builder channel(String channel) {
+            this.channel = channel;
+            return this;
+        }
+
+        /** Replaces the event name given to {@link Message#builder}. */
+        public Builder event(String event) {
+            this.event = event;
+            return this;
+        }
+
+        /** The payload ({@code null}: JSON {@code null}); encoded here, so later changes to the tree do not count. */
         public Builder data(JsonNode data) {
-            this.data = data;
+            this.data = data == null ? null : Json.toBytes(data);
+            return this;
+        }
+
+        /**
+         * The payload as JSON text ({@code null}: JSON {@code null}), kept in its compact form.
+         *
+         * @throws HeraldException {@code bad_request} when {@code json} is not one JSON value
+         */
+        public Builder dataJson(String json) {
+            this.data = json == null ? null : Json.compact(json);
+            return this;
+        }
+
+        /** Compact JSON bytes that nothing else holds or changes (Herald's own encoders). */
+        Builder encodedData(byte[] compactJson) {
+            this.data = compactJson;
             return this;
         }
 

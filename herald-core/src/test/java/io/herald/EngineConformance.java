@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -391,6 +392,44 @@ public abstract class EngineConformance {
         assertThat(history(ch, empty.position(), 10).covered()).isTrue();
         assertThat(history(ch, before, 10).covered()).isFalse();
         assertThat(publish(ch, "d").position()).isEqualTo(new StreamPosition(before.epoch(), 4));
+    }
+
+    @Test
+    public void historyStatsWhenToldAgreeWithWhatHistoryHoldsAndTotalsCountEvictionsByReason() {
+        HistoryTotals before = engine.historyTotals();
+        String ch = channel(HISTORY, "stats");
+        String other = channel(HISTORY, "stats-other");
+        assertThat(engine.historyStats(ch)).as("nothing held, nothing created").isEmpty();
+        for (int i = 1; i <= 8; i++) { // data "x", "xx", … : 3 to 10 bytes of JSON text
+            engine.publish(Message.builder(ch, "e").dataJson("\"" + "x".repeat(i) + "\"").build()).join();
+        }
+        engine.publish(Message.builder(other, "e").dataJson("[1,2]").build()).join();
+        Optional<HistoryStats> told = engine.historyStats(ch);
+        if (told.isEmpty()) {
+            assertThat(engine.historyTotals()).as("an engine that does not tell").isEqualTo(HistoryTotals.NONE);
+            return;
+        }
+        List<Publication> held = history(ch, StreamPosition.NONE, 100).publications();
+        long bytes = held.stream().mapToLong(p -> p.message().dataLength()).sum();
+        assertThat(told.get()).isEqualTo(new HistoryStats(5, 4, 8, bytes));
+        assertThat(bytes).isEqualTo(6 + 7 + 8 + 9 + 10);
+        assertThat(engine.historyTotals()).isEqualTo(new HistoryTotals(before.channels() + 2, before.messages() + 6,
+                before.dataBytes() + bytes + 5, before.evictedBySize() + 3, before.evictedByTtl()));
+
+        clock.advance(Duration.ofSeconds(30));
+        publish(ch, "late"); // data null: 4 bytes
+        clock.advance(Duration.ofSeconds(30)); // everything but "late" is a minute old
+        assertThat(history(ch, StreamPosition.NONE, 100).publications()).extracting(Publication::offset).containsExactly(9L);
+        assertThat(engine.historyStats(ch)).contains(new HistoryStats(1, 9, 9, 4));
+        assertThat(engine.sweep().join()).isZero();
+        assertThat(engine.historyStats(other)).contains(HistoryStats.NONE);
+        assertThat(engine.historyTotals()).isEqualTo(new HistoryTotals(before.channels() + 1, before.messages() + 1,
+                before.dataBytes() + 4, before.evictedBySize() + 4, before.evictedByTtl() + 5));
+
+        assertThat(engine.remove(ch).join()).isTrue();
+        assertThat(engine.historyStats(ch)).isEmpty();
+        assertThat(engine.historyTotals()).as("a removal is not an eviction").isEqualTo(new HistoryTotals(before.channels(),
+                before.messages(), before.dataBytes(), before.evictedBySize() + 4, before.evictedByTtl() + 5));
     }
 
     // ---- retained state

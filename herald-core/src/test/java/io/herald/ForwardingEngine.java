@@ -78,6 +78,16 @@ public class ForwardingEngine implements Engine {
     }
 
     @Override
+    public Optional<HistoryStats> historyStats(String channel) {
+        return delegate.historyStats(channel);
+    }
+
+    @Override
+    public HistoryTotals historyTotals() {
+        return delegate.historyTotals();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -27,6 +27,8 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
     private static final Subscription[] NONE = new Subscription[0];
 
     final String channel;
+    /** Herald's own channel ({@code $…}): its deliveries stay out of the live stats' latencies. */
+    private final boolean system;
     final EventExecutor loop;
     private final HeraldClock clock;
     private final NamespaceOptions options;
@@ -58,6 +60,7 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
 
     ChannelFeed(String channel, EventExecutor loop, HeraldClock clock, NamespaceOptions options, StatsRegistry stats) {
         this.channel = channel;
+        this.system = io.herald.ChannelNames.isSystem(channel);
         this.loop = loop;
         this.clock = clock;
         this.options = options;
@@ -86,7 +89,7 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
     public void emit(List<Encoded> frame) {
         long now = clock.epochMillis();
         for (Encoded m : frame) {
-            stats.metrics().recordLatency(now - m.publication().ts());
+            stats.metrics().recordLatency(now - m.publication().ts(), !system);
         }
         if (passMembers != null) {
             // a pass is under way: this frame follows it, so every member keeps offset order

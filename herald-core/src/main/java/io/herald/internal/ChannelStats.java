@@ -29,7 +29,7 @@ public final class ChannelStats {
     /** Counts one publication at {@code ts}; {@code completes} when it completed the channel. */
     public void published(long ts, boolean completes) {
         published.increment();
-        meters.published.increment();
+        meters.published();
         if (startedAt == 0) {
             startedAt = ts;
         }
@@ -40,27 +40,27 @@ public final class ChannelStats {
     void delivered(long n) {
         if (n > 0) {
             delivered.add(n);
-            meters.delivered.increment(n);
+            meters.delivered(n);
         }
     }
 
     void coalesced(long n) {
         if (n > 0) {
             coalesced.add(n);
-            meters.coalesced.increment(n);
+            meters.coalesced(n);
         }
     }
 
     void dropped(long n) {
         if (n > 0) {
             dropped.add(n);
-            meters.dropped.increment(n);
+            meters.dropped(n);
         }
     }
 
     /** A {@code lag} frame went to a slow client. */
     void lagFrame() {
-        meters.lagEvents.increment();
+        meters.lagEvent();
     }
 
     public String channel() {

@@ -1,6 +1,7 @@
 package io.herald.internal;
 
 import io.herald.History;
+import io.herald.HistoryStats;
 import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.NamespaceOptions;
@@ -9,8 +10,11 @@ import io.herald.StreamPosition;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -20,9 +24,16 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Memory: at most {@code history.size} publications of history (fewer once they are older than
  * {@code history.ttl}) and, in a retained namespace, at most {@code retained.maxKeys} retained
- * publications. A publication in both is held once.
+ * publications. A publication in both is held once, as an {@link Entry} whose message keeps its
+ * data as JSON text and shares the stream's copy of its channel and event names (issue 12: about
+ * 1.45 × the data's bytes per entry for 200 bytes of data, see {@code docs/BENCHMARKS.md}).
  */
 final class ChannelStream {
+    /** Event names shared per stream, at most; a message with another event keeps its own copy. */
+    private static final int SHARED_EVENTS = 16;
+
+    /** The channel's name: the engine's key, and the one copy its held messages refer to. */
+    final String channel;
     final String epoch;
     volatile long offset;
     /** Epoch millis of completion, or 0 while active. */
@@ -31,53 +42,102 @@ final class ChannelStream {
     volatile long lastActive;
     /** Set when removed; a caller that raced the removal retries on the map's current stream. */
     volatile boolean removed;
-    /**
-     * Offset reservation of a {@link DiskStore} (0 with none): the highest offset announced to the
-     * store (being committed, or committed), the highest one durably committed, and whether this
-     * epoch was read from the store. Guarded by {@link #reserveLock}; see {@link DiskStore#reserve}.
-     */
-    volatile long reserved;
-    volatile long reservedDurable;
-    boolean onDisk;
-    /** The offset when the reservation was last raised (for the next block's size); the store's. */
-    long reservedAtOffset;
-    final Object reserveLock = new Object();
+    /** What a {@link DiskStore} has yet to write of this stream, or {@code null}; the store's, under the lock. */
+    PendingWrites pending;
     /**
      * The last publications, oldest first, offsets increasing and, but for gaps a restart after a
-     * crash left (offsets reserved on disk and never used, see {@link DiskStore}), contiguous; when
+     * crash left (offsets lost unacknowledged or never used, see {@link HistoryFile}), contiguous; when
      * not empty, the last one is at {@link #offset} unless such a restart happened since.
      */
-    private final ArrayDeque<Publication> history = new ArrayDeque<>();
+    private final ArrayDeque<Entry> history = new ArrayDeque<>();
+    /** The size of the held messages' data ({@link Message#dataLength}), in bytes. */
+    private long historyBytes;
     /** The latest publication per key, least recently updated first; {@code null} until the first. */
-    private LinkedHashMap<String, Publication> retained;
+    private LinkedHashMap<String, Entry> retained;
+    /** The event names of its messages, one copy each, in order of first use; {@code null} until the first. */
+    private String[] events;
 
-    /** A new stream: a new epoch, offset 0. */
-    ChannelStream(long createdAt) {
-        this(Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36), createdAt);
+    /**
+     * A publication as the stream holds it: without its epoch, which is the stream's (8 bytes less
+     * than a {@link Publication}, per message of history: issue 12's heap per history entry). Its
+     * message keeps {@code data} as JSON text and shares the channel's names.
+     */
+    private record Entry(Message message, long offset, long ts) {
+        Publication in(String epoch) {
+            return new Publication(message, epoch, offset, ts);
+        }
     }
 
-    private ChannelStream(String epoch, long lastActive) {
+    /** A new stream: a new epoch, offset 0. */
+    ChannelStream(String channel, long createdAt) {
+        this(channel, Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36), createdAt);
+    }
+
+    private ChannelStream(String channel, String epoch, long lastActive) {
+        this.channel = channel;
         this.epoch = epoch;
         this.lastActive = lastActive;
     }
 
     /** A stream as a {@link StreamStore} kept it: same epoch, offset, history and retained state. */
-    static ChannelStream restored(StreamStore.Stored s) {
-        ChannelStream stream = new ChannelStream(s.epoch(), s.lastActive());
+    static ChannelStream restored(StreamStore.Stored s, HistoryCounters counters) {
+        ChannelStream stream = new ChannelStream(s.channel(), s.epoch(), s.lastActive());
         stream.offset = s.offset();
-        stream.reserved = s.reserved();
-        stream.reservedDurable = s.reserved();
-        stream.onDisk = true;
-        stream.reservedAtOffset = s.offset();
         stream.completedAt = s.completedAt();
-        stream.history.addAll(s.history());
+        Map<Long, Entry> held = new HashMap<>();
+        for (Publication p : s.history()) {
+            Entry e = new Entry(stream.sharingNames(p.message()), p.offset(), p.ts());
+            stream.hold(e, counters);
+            held.put(e.offset(), e);
+        }
         if (!s.retained().isEmpty()) {
             stream.retained = new LinkedHashMap<>();
-            for (Publication p : s.retained()) {
-                stream.retained.put(retainedKey(p.message()), p);
+            for (Publication p : s.retained()) { // one entry for a publication in both, as when published
+                Entry e = held.get(p.offset());
+                if (e == null) {
+                    e = new Entry(stream.sharingNames(p.message()), p.offset(), p.ts());
+                }
+                stream.retained.put(retainedKey(e.message()), e);
             }
         }
         return stream;
+    }
+
+    /**
+     * {@code m} with this stream's copy of the channel name and of the event name (also as the key
+     * when the key is the event, as for a {@code coalesce} event): the messages a stream holds,
+     * thousands for minutes, share their names instead of each keeping the copies a JSON parser
+     * made. Costs a copy of the message (its data shared) when a name is another copy. Caller holds
+     * the lock.
+     */
+    private Message sharingNames(Message m) {
+        String event = sharedEvent(m.event());
+        String key = m.key().orElse(null);
+        boolean keyIsEvent = key != null && key.equals(event);
+        if (m.channel() == channel && m.event() == event && (!keyIsEvent || key == event)) {
+            return m;
+        }
+        return m.toBuilder().channel(channel).event(event).key(keyIsEvent ? event : key).build();
+    }
+
+    private String sharedEvent(String event) {
+        if (events == null) {
+            events = new String[2];
+        }
+        int i = 0;
+        for (; i < events.length && events[i] != null; i++) {
+            if (events[i].equals(event)) {
+                return events[i];
+            }
+        }
+        if (i == events.length) {
+            if (i == SHARED_EVENTS) {
+                return event;
+            }
+            events = Arrays.copyOf(events, Math.min(SHARED_EVENTS, 2 * i));
+        }
+        events[i] = event;
+        return event;
     }
 
     StreamPosition position() {
@@ -96,7 +156,8 @@ final class ChannelStream {
      * @throws HeraldException {@code too_large} when it would add a retained key past the bound;
      *         nothing is then recorded
      */
-    Publication append(Message m, long now, NamespaceOptions options) {
+    Publication append(Message published, long now, NamespaceOptions options, HistoryCounters counters) {
+        Message m = sharingNames(published);
         String key = null;
         if (options.retained()) {
             key = retainedKey(m);
@@ -107,16 +168,18 @@ final class ChannelStream {
             }
         }
         Publication p = new Publication(m, epoch, offset + 1, now);
+        Entry e = options.historySize() > 0 || key != null ? new Entry(m, p.offset(), now) : null;
         if (options.historySize() > 0) {
-            history.addLast(p);
+            hold(e, counters);
         }
         while (history.size() > options.historySize()) {
-            history.pollFirst(); // more than one when a restored stream meets a smaller history.size
+            // more than one when a restored stream meets a smaller history.size
+            evictOldest(counters, HistoryCounters.Reason.SIZE);
         }
-        evictExpired(now, options.historyTtl());
+        evictExpired(now, options.historyTtl(), counters);
         if (key != null) {
             retained.remove(key); // re-inserted last: the map stays ordered by latest update
-            retained.put(key, p);
+            retained.put(key, e);
         }
         offset = p.offset();
         completedAt = m.finalMessage() ? Math.max(1, now) : 0;
@@ -130,11 +193,34 @@ final class ChannelStream {
     }
 
     /** Drops history older than {@code ttl}: the start of history moves, the epoch stays. Caller holds the lock. */
-    void evictExpired(long now, Duration ttl) {
+    void evictExpired(long now, Duration ttl, HistoryCounters counters) {
         long ttlMillis = ttl.toMillis();
         while (!history.isEmpty() && now - history.peekFirst().ts() >= ttlMillis) {
-            history.pollFirst();
+            evictOldest(counters, HistoryCounters.Reason.TTL);
         }
+    }
+
+    private void hold(Entry e, HistoryCounters counters) {
+        history.addLast(e);
+        historyBytes += e.message().dataLength();
+        counters.held(e.message().dataLength(), history.size() == 1);
+    }
+
+    private void evictOldest(HistoryCounters counters, HistoryCounters.Reason reason) {
+        Entry e = history.pollFirst();
+        historyBytes -= e.message().dataLength();
+        counters.evicted(reason, e.message().dataLength(), history.isEmpty());
+    }
+
+    /** What the history holds now. Caller holds the lock. */
+    HistoryStats historyStats() {
+        return history.isEmpty() ? HistoryStats.NONE
+                : new HistoryStats(history.size(), history.peekFirst().offset(), history.peekLast().offset(), historyBytes);
+    }
+
+    /** The stream is gone (removed, its epoch ended): its history no longer counts. Caller holds the lock. */
+    void forget(HistoryCounters counters) {
+        counters.dropped(history.size(), historyBytes);
     }
 
     /**
@@ -153,18 +239,19 @@ final class ChannelStream {
             return new History(position(), List.of(), false);
         }
         List<Publication> out = new ArrayList<>((int) Math.min(limit, Math.min(offset - after, history.size())));
+        // materialized per read: the stream holds entries without their epoch
         if (limit > 0 && after < offset) {
             int following = 0; // held publications after 'after', counted from the newest end
-            for (java.util.Iterator<Publication> it = history.descendingIterator(); it.hasNext()
+            for (java.util.Iterator<Entry> it = history.descendingIterator(); it.hasNext()
                     && it.next().offset() > after; ) {
                 following++;
             }
             int skip = history.size() - following;
-            for (Publication p : history) {
+            for (Entry e : history) {
                 if (skip-- > 0) {
                     continue;
                 }
-                out.add(p);
+                out.add(e.in(epoch));
                 if (out.size() == limit) {
                     break;
                 }
@@ -175,7 +262,12 @@ final class ChannelStream {
 
     /** The latest publication per key, oldest first. Caller holds the lock. */
     List<Publication> retained() {
-        return retained == null ? List.of() : List.copyOf(retained.values());
+        if (retained == null) {
+            return List.of();
+        }
+        List<Publication> out = new ArrayList<>(retained.size());
+        retained.values().forEach(e -> out.add(e.in(epoch)));
+        return out;
     }
 
     /** Caller holds the lock. */

@@ -1,9 +1,11 @@
 package io.herald.internal;
 
-import io.herald.Json;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.herald.Message;
 import io.herald.Publication;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -18,20 +20,77 @@ final class Frames {
     private static final byte[] BATCH_OPEN_SUFFIX = "\",\"messages\":[".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BATCH_CLOSE = "]}".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MESSAGE_PREFIX = "{\"type\":\"message\",\"channel\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "{\"event\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OFFSET = ",\"offset\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TS = ",\"ts\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY = ",\"key\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
 
     private Frames() {
     }
 
-    /** The element form of {@code p}, encoded once per publication. */
+    /**
+     * The element form of {@code p}, {@code {"event","offset","ts","key"?,"data"}}, byte for byte what
+     * {@link io.herald.Json#writePublication} writes (FramesTest holds them together), encoded once
+     * per publication on the fan-out path: assembled in one array of its exact size, the names
+     * escaped as JSON strings and the data's JSON text copied as it is, with no generator or buffer.
+     */
     static byte[] element(Publication p) {
-        ByteBuf buf = Json.encode(ByteBufAllocator.DEFAULT, 256, g -> Json.writePublication(g, p));
-        try {
-            byte[] bytes = new byte[buf.readableBytes()];
-            buf.readBytes(bytes);
-            return bytes;
-        } finally {
-            buf.release();
+        Message m = p.message();
+        byte[] event = JsonStringEncoder.getInstance().quoteAsUTF8(m.event());
+        byte[] key = m.key().isPresent() ? JsonStringEncoder.getInstance().quoteAsUTF8(m.key().get()) : null;
+        ByteBuffer data = m.dataUtf8();
+        int size = EVENT.length + event.length + 2 + OFFSET.length + digits(p.offset()) + TS.length + digits(p.ts())
+                + (key == null ? 0 : KEY.length + key.length + 2) + DATA.length + data.remaining() + 1;
+        byte[] out = new byte[size];
+        int i = quoted(out, put(out, 0, EVENT), event);
+        i = number(out, put(out, i, OFFSET), p.offset());
+        i = number(out, put(out, i, TS), p.ts());
+        if (key != null) {
+            i = quoted(out, put(out, i, KEY), key);
         }
+        i = put(out, i, DATA);
+        int n = data.remaining();
+        data.get(out, i, n);
+        out[i + n] = '}';
+        return out;
+    }
+
+    private static int put(byte[] out, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, out, at, bytes.length);
+        return at + bytes.length;
+    }
+
+    private static int quoted(byte[] out, int at, byte[] escaped) {
+        out[at] = '"';
+        int end = put(out, at + 1, escaped);
+        out[end] = '"';
+        return end + 1;
+    }
+
+    /** Characters of {@code v} in decimal. */
+    private static int digits(long v) {
+        if (v < 0) {
+            return Long.toString(v).length();
+        }
+        int n = 1;
+        for (long rest = v / 10; rest > 0; rest /= 10) {
+            n++;
+        }
+        return n;
+    }
+
+    private static int number(byte[] out, int at, long v) {
+        if (v < 0) {
+            return put(out, at, Long.toString(v).getBytes(StandardCharsets.US_ASCII));
+        }
+        int end = at + digits(v);
+        long rest = v;
+        for (int i = end - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        return end;
     }
 
     /**

@@ -3,6 +3,8 @@ package io.herald.internal;
 import io.herald.ChannelNames;
 import io.herald.Engine;
 import io.herald.History;
+import io.herald.HistoryStats;
+import io.herald.HistoryTotals;
 import io.herald.HeraldException;
 import io.herald.Message;
 import io.herald.NamespaceOptions;
@@ -34,6 +36,7 @@ import java.util.function.Function;
 public final class MemoryEngine implements Engine {
     private final ConcurrentHashMap<String, ChannelStream> channels = new ConcurrentHashMap<>();
     private final StreamStore store;
+    private final HistoryCounters historyCounters = new HistoryCounters();
     private volatile Context context;
     private volatile boolean closed;
 
@@ -56,7 +59,7 @@ public final class MemoryEngine implements Engine {
     @Override
     public void start(Context context) {
         for (StreamStore.Stored s : store.open()) {
-            channels.put(s.channel(), ChannelStream.restored(s));
+            channels.put(s.channel(), ChannelStream.restored(s, historyCounters));
         }
         this.context = context;
     }
@@ -73,20 +76,21 @@ public final class MemoryEngine implements Engine {
                 if (stream.removed) {
                     continue; // the map holds its successor by now
                 }
+                if (closed) { // checked under the lock too: close() waits for the publishes inside one
+                    return CompletableFuture.failedFuture(closedException());
+                }
                 Publication p;
                 long historyStart = stream.historyStart();
                 long offset = stream.offset;
                 try {
-                    store.check();
-                    store.reserve(message.channel(), stream, offset + 1);
-                    p = stream.append(message, context.clock().epochMillis(), options);
+                    store.admit(message.channel(), stream);
+                    p = stream.append(message, context.clock().epochMillis(), options, historyCounters);
                 } catch (HeraldException e) {
                     return CompletableFuture.failedFuture(e);
                 }
                 trimmed(message.channel(), stream, historyStart, offset);
                 CompletableFuture<Publication> stored = store.appended(message.channel(), stream, p,
-                        options.retained() ? ChannelStream.retainedKey(message) : null,
-                        stream.historyStart() <= p.offset());
+                        options.retained() ? ChannelStream.retainedKey(message) : null);
                 context.sink().deliver(p); // live delivery does not wait for the store
                 return stored;
             }
@@ -148,7 +152,7 @@ public final class MemoryEngine implements Engine {
         return CompletableFuture.completedFuture(withStream(channel, false, stream -> {
             boolean held = stream.removeRetained(key);
             if (held) {
-                store.retainedRemoved(channel, key);
+                store.retainedRemoved(channel, stream, key);
             }
             return held;
         }));
@@ -157,7 +161,7 @@ public final class MemoryEngine implements Engine {
     /** Drops the stream's expired history, here and in the store. Caller holds the stream's lock. */
     private void evictExpired(String channel, ChannelStream stream, long now) {
         long historyStart = stream.historyStart();
-        stream.evictExpired(now, context.config().optionsFor(channel).historyTtl());
+        stream.evictExpired(now, context.config().optionsFor(channel).historyTtl(), historyCounters);
         trimmed(channel, stream, historyStart, stream.offset);
     }
 
@@ -168,7 +172,7 @@ public final class MemoryEngine implements Engine {
     private void trimmed(String channel, ChannelStream stream, long before, long last) {
         long after = Math.min(stream.historyStart(), last + 1);
         if (before <= last && after > before) {
-            store.trimmed(channel, before, after);
+            store.trimmed(channel, stream);
         }
     }
 
@@ -240,7 +244,8 @@ public final class MemoryEngine implements Engine {
      */
     private void retire(String channel, ChannelStream stream) {
         stream.removed = true;
-        store.removed(channel);
+        stream.forget(historyCounters);
+        store.removed(channel, stream);
         ChannelStream next = newStream(channel);
         synchronized (next) {
             channels.replace(channel, stream, next);
@@ -253,7 +258,7 @@ public final class MemoryEngine implements Engine {
     }
 
     private ChannelStream newStream(String channel) {
-        return new ChannelStream(context.clock().epochMillis());
+        return new ChannelStream(channel, context.clock().epochMillis());
     }
 
     @Override
@@ -261,15 +266,34 @@ public final class MemoryEngine implements Engine {
         return channels.size();
     }
 
+    /** Takes the channel's lock for a moment, as {@link #history} does; expired history still counts until the next read or sweep. */
+    @Override
+    public Optional<HistoryStats> historyStats(String channel) {
+        return Optional.ofNullable(withStream(channel, null, ChannelStream::historyStats));
+    }
+
+    @Override
+    public HistoryTotals historyTotals() {
+        return historyCounters.totals();
+    }
+
     @Override
     public CompletableFuture<Health> health() {
         return CompletableFuture.completedFuture(store.health(closed));
     }
 
-    /** Refuses publishes, then writes out and closes the store. */
+    /**
+     * Refuses publishes, waits for those under way (each holds its stream's lock), then writes out
+     * and closes the store.
+     */
     @Override
     public void close() {
         closed = true;
+        for (ChannelStream stream : channels.values()) {
+            synchronized (stream) {
+                // empty: a publish that found the engine open is done once its stream's lock is free
+            }
+        }
         store.close();
     }
 

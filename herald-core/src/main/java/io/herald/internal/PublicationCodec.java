@@ -25,7 +25,7 @@ final class PublicationCodec {
             g.writeStartObject();
             g.writeStringField("e", m.event());
             g.writeFieldName("d");
-            Json.MAPPER.writeTree(g, m.data());
+            m.writeData(g);
             if (m.key().isPresent()) {
                 g.writeStringField("k", m.key().get());
             }

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The engine's streams stay the source of truth while it runs: reads never touch the store, and
  * live delivery never waits for it. The engine calls the store under the channel's stream lock, in
- * the channel's order, so the calls are cheap: they record what changed and return; a store writes
- * it out later, and {@link #appended} completes once it has. Thread-safe.
+ * the channel's order, so the calls are cheap and never block: they record what changed and return;
+ * a store writes it out later, and {@link #appended} completes once it has. Thread-safe.
  */
 interface StreamStore extends AutoCloseable {
 
@@ -24,25 +24,25 @@ interface StreamStore extends AutoCloseable {
         }
 
         @Override
+        public void admit(String channel, ChannelStream stream) {
+        }
+
+        @Override
         public CompletableFuture<Publication> appended(String channel, ChannelStream stream, Publication p,
-                String retainedKey, boolean inHistory) {
+                String retainedKey) {
             return CompletableFuture.completedFuture(p);
         }
 
         @Override
-        public void trimmed(String channel, long from, long to) {
+        public void trimmed(String channel, ChannelStream stream) {
         }
 
         @Override
-        public void retainedRemoved(String channel, String key) {
+        public void retainedRemoved(String channel, ChannelStream stream, String key) {
         }
 
         @Override
-        public void removed(String channel) {
-        }
-
-        @Override
-        public void check() {
+        public void removed(String channel, ChannelStream stream) {
         }
 
         @Override
@@ -56,7 +56,7 @@ interface StreamStore extends AutoCloseable {
     };
 
     /** A channel's stream as the store held it: rebuilt into a {@link ChannelStream} at start. */
-    record Stored(String channel, String epoch, long offset, long reserved, long completedAt, long lastActive,
+    record Stored(String channel, String epoch, long offset, long completedAt, long lastActive,
             List<Publication> history, List<Publication> retained) {
     }
 
@@ -69,43 +69,35 @@ interface StreamStore extends AutoCloseable {
     List<Stored> open();
 
     /**
-     * {@code p} was appended to {@code stream}: to its history if {@code inHistory}, to its
-     * retained state under {@code retainedKey} unless that is {@code null}. The future completes
-     * with {@code p} once the store holds it durably, or fails with {@code unavailable}.
-     */
-    CompletableFuture<Publication> appended(String channel, ChannelStream stream, Publication p, String retainedKey,
-            boolean inHistory);
-
-    /**
-     * {@code offset} is about to be assigned in {@code stream} (and delivered live): a store that
-     * keeps streams across a crash makes sure first that no later run of the same epoch can assign
-     * it again. Called under the stream's lock, before {@link #appended}; cheap but for one sync per
-     * block of offsets at most.
+     * A publication is about to get the next offset of {@code stream}: throws when the store cannot
+     * take it now, so that it is refused before it has an offset or reaches a subscriber. Never
+     * blocks.
      *
-     * @throws io.herald.HeraldException {@code unavailable} when it cannot
+     * @throws io.herald.HeraldException {@code unavailable} when the store can no longer write (a
+     *         full disk, a write error), or when too many publications wait to be written
      */
-    default void reserve(String channel, ChannelStream stream, long offset) {
-    }
-
-    /** History offsets {@code from} (inclusive) to {@code to} (exclusive) were evicted (size or ttl). */
-    void trimmed(String channel, long from, long to);
-
-    /** {@code key} left the channel's retained state. */
-    void retainedRemoved(String channel, String key);
-
-    /** The channel and all its state are gone (its epoch ended). */
-    void removed(String channel);
+    void admit(String channel, ChannelStream stream);
 
     /**
-     * Throws {@link io.herald.HeraldException#engineUnavailable} when the store can no longer
-     * write (a full disk, a write error): publishes must then fail rather than go unrecorded.
+     * {@code p} was appended to {@code stream}, and to its retained state under {@code retainedKey}
+     * unless that is {@code null}. The future completes with {@code p} once the store holds it
+     * durably, or fails with {@code unavailable}.
      */
-    void check();
+    CompletableFuture<Publication> appended(String channel, ChannelStream stream, Publication p, String retainedKey);
+
+    /** {@code stream} evicted history (size or ttl): the store drops what comes before its history's start. */
+    void trimmed(String channel, ChannelStream stream);
+
+    /** {@code key} left the stream's retained state. */
+    void retainedRemoved(String channel, ChannelStream stream, String key);
+
+    /** The stream and all its state are gone (its epoch ended). */
+    void removed(String channel, ChannelStream stream);
 
     /** The engine's health as far as the store knows. */
     Engine.Health health(boolean closed);
 
-    /** Writes out what is pending and closes the store; may block. */
+    /** Writes out what is pending and closes the store; may block. The engine refuses publishes first. */
     @Override
     void close();
 }

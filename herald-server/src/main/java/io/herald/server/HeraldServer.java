@@ -92,6 +92,7 @@ public final class HeraldServer implements Transport {
         workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("herald-io"), io);
         allChannels = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
         context = new ServerContext(herald, config, prometheus(herald.meterRegistry()));
+        herald.addStatsSource(context.statsSource());
         config.occupancyWebhook().ifPresent(url -> herald.addOccupancyListener(
                 new io.herald.server.internal.OccupancyWebhook(url, herald.clock(), herald.meterRegistry())));
         ServerBootstrap b = new ServerBootstrap()
@@ -195,6 +196,7 @@ public final class HeraldServer implements Transport {
         if (!started.get() || !shutdown.compareAndSet(false, true)) {
             return;
         }
+        context.herald().removeStatsSource(context.statsSource());
         new Shutdown(context, serverChannel, allChannels, bossGroup, workerGroup).run();
     }
 }

@@ -132,6 +132,25 @@ class BrowserTest {
         }
     }
 
+    /**
+     * The dashboard at {@code /}: its figures and charts move while messages are published, its
+     * channel search finds, and its Disconnect button closes a real connection. Its screenshot at
+     * 1280×800 goes to {@code herald-server/target/dashboard.png}, or, with {@code HERALD_SCREENSHOTS=1}
+     * in the environment, to {@code docs/dashboard.png}, the README's picture.
+     */
+    @Test
+    void theDashboardShowsLiveFiguresWhileMessagesArePublishedAndDisconnectsAConnection() throws Exception {
+        Path screenshot = System.getenv("HERALD_SCREENSHOTS") != null
+                ? E2E.resolveSibling("docs").resolve("dashboard.png")
+                : Path.of("target", "dashboard.png").toAbsolutePath();
+        try (TestServer server = TestServer.start()) {
+            scenario(server, "dashboard.mjs", List.of(screenshot.toString()), c -> {
+                throw new AssertionError("unexpected @" + c);
+            });
+        }
+        assertThat(screenshot).isNotEmptyFile();
+    }
+
     @Test
     void theReadmeQuickStartPageShowsMessagesAsWritten() throws Exception {
         try (TestServer server = TestServer.start()) {

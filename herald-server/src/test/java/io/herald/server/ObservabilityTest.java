@@ -204,6 +204,44 @@ class ObservabilityTest {
     }
 
     @Test
+    void historyIsCountedPerChannelAndInMetricsWithEvictionsByReason() {
+        TestClock clock = new TestClock();
+        NamespaceOptions small = NamespaceOptions.newBuilder().historySize(3).historyTtl(Duration.ofMinutes(1)).build();
+        try (TestServer server = TestServer.start(b -> b, HeraldConfig.newBuilder().namespaces(Map.of("h", small)).build(),
+                clock)) {
+            for (int i = 1; i <= 5; i++) {
+                server.publish("h:1", "e", "{\"i\":" + i + "}"); // 7 bytes of data each
+            }
+            server.publish("h:2", "e", "[\"ab\"]"); // 6 bytes
+            JsonNode one = server.get("/api/channels/h:1").json();
+            assertThat(one.path("history")).isEqualTo(Json.MAPPER.createObjectNode().put("messages", 3)
+                    .put("first_offset", 3).put("last_offset", 5).put("bytes", 21));
+            assertThat(one.path("epoch").asText()).isEqualTo(server.herald.position("h:1").epoch());
+            assertThat(server.get("/api/channels?namespace=h").json().path("channels").get(1).path("history")
+                    .path("messages").asInt()).isEqualTo(1);
+            PrometheusText prom = new PrometheusText(server.get("/metrics").body());
+            assertThat(prom.value("herald_history_channels")).isEqualTo(2);
+            assertThat(prom.value("herald_history_messages")).isEqualTo(4);
+            assertThat(prom.value("herald_history_bytes")).isEqualTo(21 + 6);
+            assertThat(prom.value("herald_history_evictions_total{reason=\"size\"}")).isEqualTo(2);
+            assertThat(prom.has("herald_history_evictions_total{reason=\"ttl\"}")).isTrue();
+
+            clock.advance(Duration.ofMinutes(1));
+            server.herald.sweep().join(); // drops expired history; the channels stay (cleanupDelay 5 min)
+            JsonNode expired = server.get("/api/channels/h:1").json();
+            assertThat(expired.path("offset").asLong()).isEqualTo(5);
+            assertThat(expired.path("history").path("messages").asInt()).isZero();
+            assertThat(expired.path("history").path("first_offset").isNull()).isTrue();
+            prom = new PrometheusText(server.get("/metrics").body());
+            assertThat(prom.value("herald_history_channels")).isZero();
+            assertThat(prom.value("herald_history_messages")).isZero();
+            assertThat(prom.value("herald_history_bytes")).isZero();
+            assertThat(prom.value("herald_history_evictions_total{reason=\"ttl\"}")).isEqualTo(4);
+            assertThat(prom.value("herald_history_evictions_total{reason=\"size\"}")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void completedChannelsAreCountedAndTimed() {
         try (TestServer server = TestServer.start()) {
             server.post("/api/publish", "{\"channel\":\"job:1\",\"event\":\"done\",\"final\":true}");

@@ -63,6 +63,17 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Sends {@code bytes} as they are (a request body). */
+    public RawHttp sendBytes(byte[] bytes) {
+        try {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            return this;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Reads one response: status line, headers and a body of its {@code Content-Length}. */
     public Response read() {
         try {

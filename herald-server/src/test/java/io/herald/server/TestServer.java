@@ -57,6 +57,13 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(server, herald);
     }
 
+    /** A server configured as {@link #start(UnaryOperator, HeraldConfig)} on {@code engine} instead of the memory engine. */
+    public static TestServer start(UnaryOperator<ServerConfig.Builder> config, HeraldConfig core, Engine engine) {
+        HeraldServer server = HeraldServer.create(config.apply(ServerConfig.newBuilder().port(0).auth(AUTH)).build());
+        Herald herald = Herald.builder().config(core).engine(engine).transport(server).start();
+        return new TestServer(server, herald);
+    }
+
     /** A server with default configuration on {@code engine} instead of the memory engine. */
     public static TestServer withEngine(Engine engine) {
         return withEngine(engine, b -> b);

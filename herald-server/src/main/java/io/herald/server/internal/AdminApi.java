@@ -5,6 +5,8 @@ import io.herald.ChannelSummary;
 import io.herald.ChannelNames;
 import io.herald.CloseCodes;
 import io.herald.HeraldException;
+import io.herald.HistoryStats;
+import io.herald.Json;
 import io.herald.StreamPosition;
 import io.herald.Publication;
 import io.herald.server.ConnectionStats;
@@ -69,13 +71,31 @@ final class AdminApi {
         HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
     }
 
-    /** {@code GET /api/channels[?namespace=]}. */
+    /**
+     * {@code GET /api/channels[?namespace=&search=&limit=&offset=]}: the channels by name, those
+     * whose name contains {@code search} (ignoring case) when given; every one, or one page of
+     * {@code limit} from {@code offset}, with how many match.
+     */
     void listChannels(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder query) {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (ChannelInfo c : channels(param(query, "namespace"))) {
-            list.add(channelJson(c, true));
+        String search = param(query, "search");
+        Integer limit = param(query, "limit") == null ? null : intParam(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+        int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
+        List<ChannelInfo> all = channels(param(query, "namespace"));
+        if (search != null) {
+            String needle = search.toLowerCase(java.util.Locale.ROOT);
+            all.removeIf(c -> !c.channel().toLowerCase(java.util.Locale.ROOT).contains(needle));
         }
-        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, Map.of("channels", list));
+        int end = limit == null ? all.size() : (int) Math.min(all.size(), (long) offset + limit);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (int i = offset; i < end; i++) {
+            list.add(channelJson(all.get(i), true));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("channels", list);
+        body.put("matching", all.size());
+        body.put("offset", offset);
+        body.put("limit", limit);
+        HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
     }
 
     /** {@code GET /api/channels/{channel}}. */
@@ -92,8 +112,8 @@ final class AdminApi {
                 HttpResponses.error(ctx, keepAlive, HeraldException.from(err));
                 return;
             }
-            List<Map<String, Object>> values = new ArrayList<>(state.size());
-            state.forEach(p -> values.add(publicationJson(p)));
+            List<Object> values = new ArrayList<>(state.size());
+            state.forEach(p -> values.add(Json.publicationValue(p)));
             body.put("state", values);
             HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, body);
         }, ctx.executor());
@@ -117,17 +137,6 @@ final class AdminApi {
                 HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, Map.of("channel", channel, "removed", key));
             }
         }, ctx.executor());
-    }
-
-    /** A publication as the API shows it: {@code {"event","offset","ts","key"?,"data"}}. */
-    private static Map<String, Object> publicationJson(Publication p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("event", p.event());
-        m.put("offset", p.offset());
-        m.put("ts", p.ts());
-        p.message().key().ifPresent(k -> m.put("key", k));
-        m.put("data", p.message().data());
-        return m;
     }
 
     /**
@@ -162,9 +171,9 @@ final class AdminApi {
                 HttpResponses.error(ctx, keepAlive, HeraldException.from(err));
                 return;
             }
-            List<Map<String, Object>> messages = new ArrayList<>(h.publications().size());
+            List<Object> messages = new ArrayList<>(h.publications().size());
             for (Publication p : h.publications()) {
-                messages.add(publicationJson(p));
+                messages.add(Json.publicationValue(p));
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("channel", channel);
@@ -255,6 +264,13 @@ final class AdminApi {
         if (position) {
             m.put("epoch", c.position().epoch());
             m.put("offset", c.position().offset());
+            HistoryStats h = c.history();
+            Map<String, Object> history = new LinkedHashMap<>();
+            history.put("messages", h.messages());
+            history.put("first_offset", h.messages() == 0 ? null : h.firstOffset());
+            history.put("last_offset", h.messages() == 0 ? null : h.lastOffset());
+            history.put("bytes", h.dataBytes());
+            m.put("history", history);
         }
         return m;
     }

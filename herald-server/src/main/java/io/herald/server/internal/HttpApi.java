@@ -157,7 +157,8 @@ final class HttpApi {
         return r;
     }
 
-    private static JsonNode body(FullHttpRequest req) {
+    /** The request's JSON body; {@code bad_request} when it is empty or malformed. */
+    static JsonNode body(FullHttpRequest req) {
         if (!req.content().isReadable()) {
             throw HeraldException.badRequest("the request body is empty; send a JSON message");
         }

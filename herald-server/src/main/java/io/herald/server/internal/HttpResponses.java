@@ -83,6 +83,7 @@ final class HttpResponses {
         return Map.of("error", Map.of("code", code.wire(), "message", message));
     }
 
+    /** Sets what every answer carries; one that may be cached (ClientBundle, OpenApiDocument) sets its own Cache-Control. */
     private static void finish(FullHttpResponse res, boolean keepAlive) {
         if (!res.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
             res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
@@ -96,7 +97,7 @@ final class HttpResponses {
         finish(res, keepAlive);
         String origin = ctx.channel().attr(Cors.ORIGIN).get();
         if (origin != null) {
-            res.headers().add(Cors.headers(origin)); // add: set(HttpHeaders) would first remove the answer's own
+            res.headers().setAll(Cors.headers(origin)); // set(HttpHeaders) would replace every header, the length too
         }
         if (keepAlive) {
             ctx.writeAndFlush(res, ctx.voidPromise());

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 // (method, credentials, upgrade, SSE); the handlers themselves live in HttpApi, AdminApi and the transports.
 /**
  * Routes HTTP requests to the API, upgrades {@code /ws} and {@code /ws/{channel}} to WebSocket,
- * starts SSE streams ({@code /sse}) and serves the browser client ({@code /herald.js}).
+ * starts SSE streams ({@code /sse}) and serves the browser client ({@code /herald.js}) and the
+ * dashboard ({@code /}).
  * Holds no per-connection state, so one instance serves every connection.
  */
 @ChannelHandler.Sharable
@@ -46,14 +47,18 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String STATE = "/state";
     /** {@code GET /api/channels/{ch}/subscribers}: for publishers (a publish key), not only admins. */
     private static final String SUBSCRIBERS = "/subscribers";
+    /** {@code GET /api/openapi.json}: the description of this API, open to everyone. */
+    static final String OPENAPI = "/api/openapi.json";
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
     private final ServerContext server;
     private final HttpApi api;
     private final AdminApi admin;
-    /** The browser client's bundles by path, read when the server starts. */
-    private final Map<String, Optional<ClientBundle>> bundles;
+    private final OpenApiDocument openApi;
+    private final TokenApi tokens;
+    /** The browser client's bundles and the dashboard by path, read when the server starts. */
+    private final Map<String, StaticFiles.Lookup> files;
     /** For clients that offer permessage-deflate, and for those that do not (reserved bits fail). */
     private final WebSocketDecoderConfig decoderConfig;
     private final WebSocketDecoderConfig plainDecoderConfig;
@@ -64,7 +69,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.server = server;
         this.api = new HttpApi(server);
         this.admin = new AdminApi(server);
-        this.bundles = ClientBundle.load();
+        this.openApi = OpenApiDocument.get();
+        this.tokens = new TokenApi(server);
+        this.files = StaticFiles.load();
         this.decoderConfig = WebSocketPipeline.decoderConfig(server.config(), true);
         this.plainDecoderConfig = WebSocketPipeline.decoderConfig(server.config(), false);
         this.idPrefix = Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";
@@ -120,15 +127,18 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             requireMethod(method, HttpMethod.GET);
             stream(ctx, req, query);
-        } else if (bundles.containsKey(path)) {
+        } else if (files.containsKey(path)) {
             requireMethod(method, HttpMethod.GET);
-            ClientBundle.serve(ctx, req, path, bundles.get(path), keepAlive);
+            StaticFiles.serve(ctx, req, files.get(path), keepAlive);
         } else if (path.equals("/health")) {
             requireMethod(method, HttpMethod.GET);
             api.health(ctx, keepAlive);
         } else if (path.equals("/metrics")) {
             requireMethod(method, HttpMethod.GET);
             api.metrics(ctx, keepAlive);
+        } else if (path.equals(OPENAPI)) {
+            requireMethod(method, HttpMethod.GET);
+            openApi.answer(ctx, req, keepAlive);
         } else if (path.equals("/api/publish")) {
             requireMethod(method, HttpMethod.POST);
             authorize(req, Role.PUBLISH);
@@ -137,6 +147,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             requireMethod(method, HttpMethod.POST);
             authorize(req, Role.PUBLISH);
             api.broadcast(ctx, req, keepAlive);
+        } else if (path.equals("/api/tokens")) {
+            requireMethod(method, HttpMethod.POST);
+            authorize(req, Role.ADMIN);
+            tokens.mint(ctx, req, keepAlive);
         } else if (path.equals("/api/stats")) {
             requireMethod(method, HttpMethod.GET);
             authorize(req, Role.ADMIN);

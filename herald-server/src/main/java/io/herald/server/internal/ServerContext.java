@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /** What every handler of one server shares. Thread-safe. */
 public final class ServerContext {
-    static final String SERVER_NAME = "herald/" + version();
+    /** The running server's version, from the jar's manifest ({@code dev} when run from classes). */
+    static final String VERSION = version();
+    static final String SERVER_NAME = "herald/" + VERSION;
     private static final Logger log = LoggerFactory.getLogger("io.herald.server.BadInput");
     private static final long BAD_INPUT_LOG_INTERVAL_NANOS = 1_000_000_000L;
     /** Past this many bytes queued in Netty a connection is not writable, and the core keeps its messages instead. */
@@ -63,6 +65,11 @@ public final class ServerContext {
     }
 
     ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** This server's part of the live stats ({@code $herald:stats}): connections and traffic. */
+    public io.herald.StatsSource statsSource() {
         return metrics;
     }
 

@@ -2,22 +2,28 @@ package io.herald.server.internal;
 
 import io.herald.CloseCodes;
 import io.herald.ErrorCode;
+import io.herald.StatsSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The transport's meters (SPEC §7). Frames, bytes and messages out are function counters over the
  * connection registry, so the write path pays nothing for them. Labels are bounded: close codes
- * Herald knows (others as {@code other}), error codes. Thread-safe.
+ * Herald knows (others as {@code other}), error codes. It is also the server's {@link StatsSource}
+ * for the live stats: connections and traffic as totals it keeps itself, since Herald's meter
+ * registry may export nowhere (an empty composite counts nothing). Thread-safe.
  */
-final class ServerMetrics {
+final class ServerMetrics implements StatsSource {
     private static final Set<Integer> KNOWN_CLOSE_CODES = Set.of(CloseCodes.NORMAL, CloseCodes.GOING_AWAY,
             CloseCodes.PROTOCOL_ERROR, 1005, 1006, CloseCodes.INVALID_PAYLOAD, CloseCodes.POLICY_VIOLATION,
             CloseCodes.MESSAGE_TOO_BIG, CloseCodes.INTERNAL_ERROR, CloseCodes.TRY_AGAIN_LATER, CloseCodes.UNAUTHORIZED,
@@ -30,9 +36,16 @@ final class ServerMetrics {
     private final Map<RequestDeadline.Phase, Counter> requestTimeouts = new EnumMap<>(RequestDeadline.Phase.class);
     private final Map<String, Counter> closed = new ConcurrentHashMap<>();
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private final ConnectionRegistry connections;
+    private final OpenSockets sockets;
+    /** The live stats' totals, by the same labels as the meters. */
+    private final Map<String, LongAdder> closedByCode = new ConcurrentHashMap<>();
+    private final LongAdder heartbeatTimeoutCount = new LongAdder();
 
     ServerMetrics(MeterRegistry registry, ConnectionRegistry connections, OpenSockets sockets) {
         this.registry = registry;
+        this.connections = connections;
+        this.sockets = sockets;
         Gauge.builder("herald.connections", connections, ConnectionRegistry::active)
                 .description("Open WebSocket connections").register(registry);
         Gauge.builder("herald.sockets", sockets, OpenSockets::total)
@@ -68,6 +81,7 @@ final class ServerMetrics {
 
     void closed(int code) {
         String tag = code < 0 ? "none" : KNOWN_CLOSE_CODES.contains(code) ? Integer.toString(code) : "other";
+        closedByCode.computeIfAbsent(tag, t -> new LongAdder()).increment();
         closed.computeIfAbsent(tag, t -> Counter.builder("herald.connections.closed").tag("code", t)
                 .description("WebSocket connections closed, by close code").register(registry)).increment();
     }
@@ -78,6 +92,7 @@ final class ServerMetrics {
 
     void heartbeatTimeout() {
         heartbeatTimeouts.increment();
+        heartbeatTimeoutCount.increment();
     }
 
     void requestTimeout(RequestDeadline.Phase phase) {
@@ -86,5 +101,37 @@ final class ServerMetrics {
 
     void error(ErrorCode code) {
         errors.get(code).increment();
+    }
+
+    /**
+     * The live stats' {@code connections} (open now, opened and closed since start, closed by close
+     * code, slow consumers closed with 4003, heartbeat timeouts, open TCP sockets) and
+     * {@code traffic} (frames, bytes and messages written since start).
+     */
+    @Override
+    public void addTo(Map<String, Object> snapshot) {
+        Map<String, Long> byCode = new TreeMap<>();
+        long closedTotal = 0;
+        for (Map.Entry<String, LongAdder> e : closedByCode.entrySet()) {
+            long n = e.getValue().sum();
+            byCode.put(e.getKey(), n);
+            closedTotal += n;
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("active", connections.active());
+        c.put("opened", connections.total());
+        c.put("closed", closedTotal);
+        c.put("closed_by_code", byCode);
+        c.put("slow_consumers", byCode.getOrDefault(Integer.toString(CloseCodes.SLOW_CONSUMER), 0L));
+        c.put("heartbeat_timeouts", heartbeatTimeoutCount.sum());
+        c.put("sockets", sockets.total());
+        snapshot.put("connections", c);
+        ConnectionRegistry.Totals t = connections.totals();
+        Map<String, Object> traffic = new LinkedHashMap<>();
+        traffic.put("frames_out", t.framesOut());
+        traffic.put("bytes_out", t.bytesOut());
+        traffic.put("messages_sent", t.messagesOut());
+        traffic.put("errors", t.errors());
+        snapshot.put("traffic", traffic);
     }
 }

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The walls between Herald's parts (STYLE "Walls that a test keeps up"): the core knows no
- * transport, no module reaches into another's {@code .internal} package, and no two classes of
- * different packages depend on each other in a cycle. Main code only; tests may reach anywhere.
+ * transport, the client knows neither (and nothing needs the client), no module reaches into
+ * another's {@code .internal} package, and no two classes of different packages depend on each
+ * other in a cycle. Main code only; tests may reach anywhere.
  */
 class LayeringTest {
     private static JavaClasses classes;
@@ -53,6 +54,20 @@ class LayeringTest {
         noClasses().that().resideOutsideOfPackages("io.herald.server..")
                 .should().dependOnClassesThat().resideInAPackage("io.herald.server.internal..")
                 .because("io.herald.server.internal carries no compatibility promise outside herald-server")
+                .check(classes);
+    }
+
+    @Test
+    void theClientStandsAloneAndTheServerNeverNeedsIt() {
+        assertThat(classes.contain("io.herald.client.HeraldClient")).as("the client's classes are checked").isTrue();
+        noClasses().that().resideInAPackage("io.herald.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.herald", "io.herald.internal..", "io.herald.server..",
+                        "io.netty..")
+                .because("herald-client is a library for applications: it pulls in neither the server nor its core")
+                .check(classes);
+        noClasses().that().resideOutsideOfPackage("io.herald.client..")
+                .should().dependOnClassesThat().resideInAPackage("io.herald.client..")
+                .because("the server's main code never needs the client (its tests may)")
                 .check(classes);
     }
 

@@ -63,7 +63,8 @@ final class ConfigKeys {
 
     /** Settings of the core itself that are not per namespace, by full path. */
     static final Map<String, Option<HeraldConfig.Builder>> CORE = byPath(List.of(
-            Option.scalar("stats.window", Units::duration, HeraldConfig.Builder::statsWindow)));
+            Option.scalar("stats.window", Units::duration, HeraldConfig.Builder::statsWindow),
+            Option.scalar("node.id", String::strip, HeraldConfig.Builder::nodeId)));
 
     private static java.net.URI url(String text) {
         try {

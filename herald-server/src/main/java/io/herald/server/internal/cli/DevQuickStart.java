@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * What {@code herald serve} prints when it runs with {@link DevCredentials}: a {@code wscat} line
  * with a short-lived token and a {@code curl} line with the admin key, ready to paste, so that a
- * new user sees a message arrive without configuring anything.
+ * new user sees a message arrive without configuring anything; and where the dashboard is.
  */
 final class DevQuickStart {
     /** The channel the printed lines subscribe and publish to. */
@@ -49,6 +49,7 @@ final class DevQuickStart {
                 "Publish (the admin key, also good for every /api call):",
                 "  curl -H \"X-Api-Key: " + credentials.adminKey() + "\" -d '{\"channel\":\"" + CHANNEL
                         + "\",\"event\":\"hello\",\"data\":{}}' " + address + "/api/publish",
+                "Dashboard (enter the admin key): http://" + address + "/",
                 "");
     }
 }

@@ -185,6 +185,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theNodeIdComesFromTheConfigurationAndNamesTheKeyWhenInvalid() {
+        assertThat(new ConfigLoader(Map.of()).load().core().nodeId()).isEmpty();
+        assertThat(new ConfigLoader(Map.of("HERALD_NODE_ID", "eu-1")).load().core().nodeId()).hasValue("eu-1");
+        assertThat(new ConfigLoader(Map.of("HERALD_NODE_ID", "eu-1")).set("node.id=eu-2.b").load().core().nodeId()).hasValue("eu-2.b");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).set("node.id=no spaces").load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("node.id");
+    }
+
+    @Test
     void historyIsInMemoryByDefaultAndOnDiskWhenConfigured() {
         assertThat(new ConfigLoader(Map.of()).load().storage()).isEqualTo(StorageConfig.DEFAULT);
         assertThat(StorageConfig.DEFAULT.store()).isEqualTo(StorageConfig.Store.MEMORY);

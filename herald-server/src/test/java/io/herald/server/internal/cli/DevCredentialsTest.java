@@ -171,7 +171,8 @@ class DevCredentialsTest {
         }
         assertThat(published.get().statusCode()).isEqualTo(200);
         assertThat(received.get().path("channel").asText()).isEqualTo("demo:1");
-        assertThat(out.toString()).contains("expires in 1 h", "./herald token --sub dev --channels 'demo:*'");
+        assertThat(out.toString()).contains("expires in 1 h", "./herald token --sub dev --channels 'demo:*'",
+                "Dashboard (enter the admin key): http://127.0.0.1:");
     }
 
     @Test

@@ -1,0 +1,4 @@
+/**
+ * The client's internals. No compatibility promise: anything here may change in any release.
+ */
+package io.herald.client.internal;
