@@ -20,7 +20,7 @@ class MetricsDashboardBrowserTest {
     void aPageGetsAPointPerIntervalWhileItWatchesAndNothingIsPublishedWhileNobodyDoes() {
         try (MetricsDashboardExample example = MetricsDashboardExample.start("--port", "0", "--herald-port", "0", "--interval", "0.5")) {
             BrowserScript.run(Path.of("src/test/e2e/metrics-dashboard.mjs"),
-                    List.of(example.pageUrl(), Path.of("screenshot.png").toAbsolutePath().toString()), Duration.ofMinutes(3));
+                    List.of(example.pageUrl(), BrowserScript.screenshot().toString()), Duration.ofMinutes(3));
             assertThat(example.publisher().published()).isPositive().isLessThan(example.publisher().ticks() + 3);
         }
     }

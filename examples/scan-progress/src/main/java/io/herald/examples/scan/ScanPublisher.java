@@ -1,7 +1,5 @@
 package io.herald.examples.scan;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.Herald;
 import io.herald.HeraldClock;
 import io.herald.Message;
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ScanPublisher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ScanPublisher.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Herald herald;
     private final ScheduledExecutorService timer;
@@ -84,7 +81,7 @@ final class ScanPublisher implements Runnable {
     }
 
     private void publish(ScanEvent e) {
-        Message.Builder m = Message.builder(results.channel(), e.event()).data(data(e));
+        Message.Builder m = Message.builder(results.channel(), e.event()).dataJson(e.data());
         e.key().ifPresent(m::key);
         if (e.kind() == Kind.CRITICAL) {
             m.critical(true);
@@ -95,13 +92,5 @@ final class ScanPublisher implements Runnable {
         // the memory engine answers at once; waiting keeps the results in offset order
         Publication p = herald.publish(m.build()).join();
         results.apply(p);
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode data(ScanEvent e) {
-        try {
-            return JSON.readTree(e.data());
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("the workload made invalid JSON: " + e.data(), ex);
-        }
     }
 }

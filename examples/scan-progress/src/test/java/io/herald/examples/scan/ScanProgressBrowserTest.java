@@ -37,7 +37,7 @@ class ScanProgressBrowserTest {
     @Test
     void aPageReloadedMidScanEndsWithEveryResultOnceAndTheOverviewAddsUpEveryScan() {
         try (ScanProgressExample example = example("standard")) {
-            BrowserScript.run(SCRIPT, List.of(example.pageUrl(), "reload", Path.of("screenshot.png").toAbsolutePath().toString()),
+            BrowserScript.run(SCRIPT, List.of(example.pageUrl(), "reload", BrowserScript.screenshot().toString()),
                     Duration.ofMinutes(3));
             assertThat(example.scans().get(1)).hasValueSatisfying(s -> assertThat(s.completed()).isTrue());
         }

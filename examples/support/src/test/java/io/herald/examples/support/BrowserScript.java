@@ -35,6 +35,16 @@ public final class BrowserScript {
     public record Run(String output, List<String> results) {
     }
 
+    /**
+     * Where an example's browser test puts its screenshot: {@code target/screenshot.png}, or, with
+     * {@code HERALD_SCREENSHOTS=1} in the environment, the example's {@code screenshot.png}, the
+     * picture of its README (as {@code BrowserTest} does for the dashboard's).
+     */
+    public static Path screenshot() {
+        return (System.getenv("HERALD_SCREENSHOTS") != null ? Path.of("screenshot.png") : Path.of("target", "screenshot.png"))
+                .toAbsolutePath();
+    }
+
     /** The repository's root, found from the working directory (a module's). */
     public static Path repository() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
