@@ -47,7 +47,8 @@ export class Channels {
   add(name: string, listener: Listener): Channel | undefined {
     const ch = this.map.get(name);
     if (!ch) {
-      const added: Channel = { name, listeners: new Set([listener]), pending: false };
+      const since = listener.o.since;
+      const added: Channel = { name, listeners: new Set([listener]), pending: false, pos: since && { epoch: since.epoch, offset: since.offset } };
       this.map.set(name, added);
       return added;
     }

@@ -54,6 +54,14 @@ export interface Reset {
 export interface SubscribeOptions<T = unknown> {
   /** Only these events (filtered by the server over WebSocket). Default: all. */
   events?: string[];
+  /**
+   * Start after this position instead of now: the messages after it come first (from the channel's
+   * history), then the live ones. For a page that loaded a snapshot of the channel's data taken at
+   * a known position (its epoch and last offset), so nothing between the snapshot and the
+   * subscription is missed. A position the server cannot recover is told as `onReset`. Only the
+   * channel's first subscription sets it; later ones share where the channel stands.
+   */
+  since?: Position;
   /** Each message once, in offset order, across reconnects. */
   onMessage?: (message: Message<T>) => void;
   /** The channel's retained state (the latest message of each key), before any live message. */

@@ -215,6 +215,21 @@ describe('subscriptions', () => {
     expect(offsets(b)).toEqual([1]);
   });
 
+  it('starts a subscription after a given position: what follows it, then live; a lost one as a reset', async () => {
+    const { herald, ws } = await connected();
+    const got: Message[] = [];
+    const resets: string[] = [];
+    herald.subscribe('scan:1', { since: { epoch: 'e1', offset: 7 }, onMessage: (m) => got.push(m) });
+    expect(ws.of('subscribe').map(({ channel, since }) => ({ channel, since }))).toEqual([{ channel: 'scan:1', since: { epoch: 'e1', offset: 7 } }]);
+    ws.subscribed('scan:1', 'e1', 9, true);
+    ws.receive({ type: 'batch', channel: 'scan:1', messages: [msg(7), msg(8), msg(9)] }, { type: 'message', channel: 'scan:1', ...msg(10) });
+    expect(offsets(got)).toEqual([8, 9, 10]);
+
+    herald.subscribe('scan:2', { since: { epoch: 'old', offset: 3 }, onReset: (r) => resets.push(`${r.previous.epoch}:${r.previous.offset} -> ${r.epoch}:${r.offset}`) });
+    ws.subscribed('scan:2', 'new', 5, false);
+    expect(resets).toEqual(['old:3 -> new:5']);
+  });
+
   it('tells recovered: false as a reset, with the retained state that follows it', async () => {
     const { herald, ws } = await connected();
     const seen: string[] = [];

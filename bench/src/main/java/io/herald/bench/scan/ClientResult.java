@@ -1,5 +1,6 @@
 package io.herald.bench.scan;
 
+import io.herald.workloads.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

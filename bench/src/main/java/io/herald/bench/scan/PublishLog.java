@@ -1,5 +1,7 @@
 package io.herald.bench.scan;
 
+import io.herald.workloads.Kind;
+import io.herald.workloads.ScanEvent;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.herald.bench.scan;
 
+import io.herald.workloads.ScanWorkload;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;

@@ -1,5 +1,8 @@
 package io.herald.bench.scan;
 
+import io.herald.workloads.Kind;
+import io.herald.workloads.ScanEvent;
+import io.herald.workloads.ScanWorkload;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import java.net.URI;

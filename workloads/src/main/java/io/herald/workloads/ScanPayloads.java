@@ -1,4 +1,4 @@
-package io.herald.bench.scan;
+package io.herald.workloads;
 
 import java.util.Locale;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package io.herald.bench.scan;
+package io.herald.workloads;
 
 /** The three kinds of message of SPEC §3, as the scan workload publishes them. */
 public enum Kind {

@@ -1,4 +1,4 @@
-package io.herald.bench.scan;
+package io.herald.workloads;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.herald.bench.scan;
+package io.herald.workloads;
 
 import java.util.Objects;
 import java.util.Optional;

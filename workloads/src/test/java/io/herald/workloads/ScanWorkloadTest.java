@@ -1,4 +1,4 @@
-package io.herald.bench.scan;
+package io.herald.workloads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
