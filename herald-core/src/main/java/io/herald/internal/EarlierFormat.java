@@ -16,7 +16,8 @@ import org.h2.mvstore.MVStore;
  * channel's state in {@code streams} ({@code epoch offset completedAt lastActive}), and per-channel
  * offset reservations in {@code reserved} (which the jump after an unclean stop covers, since that
  * format recorded no clean stop). The {@link HistoryFile} then writes it in its own format and
- * drops these maps. Stateless.
+ * drops these maps, and {@code segments} (a layout that lived between the two, never released).
+ * Stateless.
  */
 final class EarlierFormat {
     private static final List<String> MAPS = List.of("history", "streams", "reserved", "segments");
