@@ -19,7 +19,7 @@ class SettingsSyncBrowserTest {
     @Test
     void everyTabFollowsChangesAndPresetsAndALateTabShowsTheCurrentValuesAtOnce() {
         try (SettingsSyncExample example = SettingsSyncExample.start("--port", "0", "--herald-port", "0")) {
-            BrowserScript.run(SCRIPT, List.of(example.pageUrl(), Path.of("screenshot.png").toAbsolutePath().toString()),
+            BrowserScript.run(SCRIPT, List.of(example.pageUrl(), BrowserScript.screenshot().toString()),
                     Duration.ofMinutes(2));
         }
     }

@@ -21,7 +21,7 @@ class TaskQueueBrowserTest {
     @Test
     void eachUserSeesEveryLifecycleInOrderWithTheEventsAskedForAndOnlyTheirOwnNotifications() {
         try (TaskQueueExample example = TaskQueueExample.start("--port", "0", "--herald-port", "0", "--step-ms", "150")) {
-            BrowserScript.run(SCRIPT, List.of(example.pageUrl(), Path.of("screenshot.png").toAbsolutePath().toString()),
+            BrowserScript.run(SCRIPT, List.of(example.pageUrl(), BrowserScript.screenshot().toString()),
                     command -> {
                         String[] words = command.split(" ");
                         if (!words[0].equals("subscribers")) {
