@@ -19,6 +19,8 @@ export interface Channel {
   req?: number;
   /** A retained channel's state (latest per key), kept for listeners that come later. */
   state?: Map<string, Message>;
+  /** The offset a lag's catch-up was asked from: a second lag there, with nothing delivered since, is not asked again. */
+  lagFrom?: number;
 }
 
 /**
@@ -105,10 +107,19 @@ export class Channels {
     }
   }
 
-  /** The server skipped messages of a channel: its listeners are told; returns it, to resubscribe. */
+  /**
+   * The server skipped messages of a channel: its listeners are told; returns it, to resubscribe
+   * from its position (history has what was skipped). Not when the catch-up asked for last time
+   * lagged again before delivering anything: the server replays through the same bounded buffer,
+   * so a gap larger than it would come back as a lag forever. Then the gap stays, told by onLag.
+   */
   lag(name: string, skipped: number): Channel | undefined {
     const ch = this.map.get(name);
-    ch?.listeners.forEach((l) => call(l.o.onLag, skipped));
+    if (!ch) return undefined;
+    ch.listeners.forEach((l) => call(l.o.onLag, skipped));
+    const at = ch.pos?.offset;
+    if (at !== undefined && ch.lagFrom === at) return undefined;
+    ch.lagFrom = at;
     return ch;
   }
 

@@ -276,6 +276,26 @@ describe('subscriptions', () => {
     expect(offsets(got)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it('does not ask again for a catch-up that lagged before delivering anything (a gap larger than the server\'s buffer)', async () => {
+    const { herald, ws } = await connected();
+    const got: Message[] = [];
+    const lags: number[] = [];
+    herald.subscribe('a', { onMessage: (m) => got.push(m), onLag: (n) => lags.push(n) });
+    ws.subscribed('a', 'e', 0);
+    ws.receive({ type: 'batch', channel: 'a', messages: [msg(1), msg(2)] });
+    ws.receive({ type: 'lag', channel: 'a', skipped: 500 });
+    const asked = ws.of('subscribe').length;
+    ws.subscribed('a', 'e', 600, true);
+    // the catch-up itself overflowed: a lag first, then the newest messages
+    ws.receive({ type: 'lag', channel: 'a', skipped: 400 }, { type: 'batch', channel: 'a', messages: [msg(599), msg(600)] });
+    expect(ws.of('subscribe').length).toBe(asked);
+    expect(lags).toEqual([500, 400]);
+    expect(offsets(got)).toEqual([1, 2, 599, 600]);
+    // a later lag, after progress, is recovered again
+    ws.receive({ type: 'lag', channel: 'a', skipped: 2 });
+    expect(ws.of('subscribe').at(-1)).toMatchObject({ channel: 'a', since: { epoch: 'e', offset: 600 } });
+  });
+
   it('shares one server subscription between listeners, filtering each by its events', async () => {
     const { herald, ws } = await connected();
     const all: string[] = [];
