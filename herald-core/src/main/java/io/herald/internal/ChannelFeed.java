@@ -104,6 +104,11 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
         startPass(frame);
     }
 
+    @Override
+    public boolean busy() {
+        return passMembers != null;
+    }
+
     /**
      * Writes {@code frame} to the members of the moment, {@link #SLICE} at a time: between slices
      * the loop reads sockets and runs other tasks, so a pass over 10,000 connections (100 ms and
@@ -127,7 +132,7 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
             Subscription s = targets[passIndex];
             long skipped = passSkipped.forMember(s.since);
             if (skipped > 0) {
-                announceSkipped(s, skipped);
+                announceSkipped(s, skipped, passSkipped.upTo());
             }
             if (frame.isEmpty()) {
                 continue;
@@ -158,11 +163,14 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
         if (passIndex < targets.length) {
             long thisPass = pass;
             try {
-                loop.execute(() -> {
+                // scheduled, not executed: a task executed from a task runs in the same round of the
+                // loop's task queue (Netty drains it for up to a second), so the loop would read no
+                // socket until the pass ends; a due scheduled task waits for the next round, after I/O
+                loop.schedule(() -> {
                     if (pass == thisPass && passMembers != null && !disposed) {
                         runSlice();
                     }
-                });
+                }, 0, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 endPass(); // the loop is shutting down: its connections are closing too
                 releaseFlushWaiters();
@@ -212,15 +220,15 @@ final class ChannelFeed implements DeliveryShaper.Output, DeliveryShaper.Wakeups
     }
 
     /**
-     * Tells member {@code s} that {@code skipped} messages of this channel were dropped before
-     * reaching it: in a {@code lag} frame now, or through its backlog if it has one (the frame must
+     * Tells member {@code s} that {@code skipped} messages of this channel, none above {@code upTo},
+     * were dropped before reaching it: in a {@code lag} frame now, or through its backlog if it has one (the frame must
      * follow what waits there).
      */
-    private void announceSkipped(Subscription s, long skipped) {
+    private void announceSkipped(Subscription s, long skipped, long upTo) {
         LocalSession session = s.session;
         stats.of(channel).dropped(skipped);
         if (s.backlog != null || !session.isWritable()) {
-            session.skipped(s, skipped, options);
+            session.skipped(s, skipped, upTo, options);
             return;
         }
         session.lag(channel, skipped);

@@ -22,8 +22,8 @@ import java.util.Map;
  *   <li><b>Batching</b>: a batch is due {@code batch.interval} after its first message, or at once
  *       when it holds {@code batch.maxSize}; frames never exceed {@code batch.maxSize} messages.
  *       <b>Leading edge</b>: a message that finds the stream quiet (no frame for at least
- *       {@code batch.interval}) goes out at once, and the interval starts from it: a lone change
- *       arrives in milliseconds, a flood is still batched.
+ *       {@code batch.interval}, and nothing still going out) goes out at once, and the interval
+ *       starts from it: a lone change arrives in milliseconds, a flood is still batched.
  * </ul>
  *
  * <p>{@code throttle.rate = 0} turns throttling and coalescing off; with {@code batch.maxSize = 1}
@@ -36,6 +36,16 @@ final class DeliveryShaper {
     /** Receives each frame's messages, in offset order. */
     interface Output {
         void emit(List<Encoded> frame);
+
+        /**
+         * Whether frames emitted earlier are still going out (a pass over the subscribers under
+         * way): the stream is then not quiet, and a new message waits for its batch instead of
+         * leading. Without this, a loop that falls behind would send a one-message frame after
+         * every long pass, and the smaller frames would put it further behind.
+         */
+        default boolean busy() {
+            return false;
+        }
     }
 
     /** Asks to be woken (via {@link #onWake}) at or after a time on the caller's nano clock. */
@@ -104,7 +114,7 @@ final class DeliveryShaper {
         pending.add(entry);
         live++;
         if (batchDue == NONE) {
-            if (now - lastEmitNanos >= batchIntervalNanos && blocker == null) {
+            if (now - lastEmitNanos >= batchIntervalNanos && blocker == null && !out.busy()) {
                 lastLeadNanos = now;
                 flush(now, false); // leading edge: a quiet stream sends at once (a throttled key still waits)
                 return;

@@ -81,6 +81,14 @@ final class LocalSession implements ClientSession {
         if (closed) {
             return;
         }
+        long last = messages.get(messages.size() - 1).offset();
+        if (sub.catchUpTo != Subscription.NOT_CATCHING_UP) {
+            sub.catchUpTo = Math.max(sub.catchUpTo, last); // history has them: the catch-up reads them in turn
+            return;
+        }
+        if (sub.replaying) {
+            sub.seenUpTo = Math.max(sub.seenUpTo, last);
+        }
         if (sub.backlog == null) {
             sub.backlog = new Backlog(options.outboundBufferBytes());
         }
@@ -106,12 +114,20 @@ final class LocalSession implements ClientSession {
     }
 
     /**
-     * {@code skipped} messages for {@code sub} were dropped before they reached its backlog (the
-     * feed could not keep up): its next {@code lag} frame, sent before what waits, counts them.
+     * {@code skipped} messages for {@code sub}, none above {@code upTo}, were dropped before they
+     * reached its backlog (the feed could not keep up): its next {@code lag} frame, sent before what
+     * waits, counts them. A catch-up under way reads them from history instead.
      */
-    void skipped(Subscription sub, long skipped, NamespaceOptions options) {
+    void skipped(Subscription sub, long skipped, long upTo, NamespaceOptions options) {
         if (closed) {
             return;
+        }
+        if (sub.catchUpTo != Subscription.NOT_CATCHING_UP) {
+            sub.catchUpTo = Math.max(sub.catchUpTo, upTo);
+            return;
+        }
+        if (sub.replaying) {
+            sub.seenUpTo = Math.max(sub.seenUpTo, upTo);
         }
         if (sub.backlog == null) {
             sub.backlog = new Backlog(options.outboundBufferBytes());
@@ -160,7 +176,11 @@ final class LocalSession implements ClientSession {
                 lag(sub.channel, skipped);
             }
             if (backlog.isEmpty()) {
-                sub.backlog = null;
+                if (sub.catchUpTo != Subscription.NOT_CATCHING_UP) {
+                    nextPage(sub); // the page is out: the next one from history
+                } else {
+                    sub.backlog = null;
+                }
                 return;
             }
             List<Encoded> chunk = backlog.poll(maxSize);
@@ -195,6 +215,7 @@ final class LocalSession implements ClientSession {
                 hub.stats().of(sub.channel).delivered(chunk.size());
             }
             sub.backlog = null;
+            sub.catchUpTo = Subscription.NOT_CATCHING_UP; // the client resumes the rest from its position
         }
     }
 
@@ -242,16 +263,19 @@ final class LocalSession implements ClientSession {
      * retains state, the state as of {@code position}. Until the engine answers, live messages
      * (after {@code position}) wait in the subscription's backlog; the history goes in front of
      * them, so the client sees every offset once, in order, with no gap at the seam. The replay goes
-     * through the backlog, so a long catch-up is compact: keyed values coalesce, and past the
-     * outbound bound the oldest plain messages are dropped and reported in a {@code lag} frame, as
-     * for any slow consumer. The future completes on the loop, before anything held is sent.
+     * through the backlog, so a catch-up is compact: keyed values coalesce. One larger than the
+     * outbound bound goes a page at a time, oldest first, each read from history once the client has
+     * taken the one before ({@link #nextPage}): nothing the history holds is dropped for its size,
+     * and what waits in memory stays within the bound. The future completes on the loop, before
+     * anything held is sent.
      */
     private CompletableFuture<Subscribed> hold(Subscription sub, StreamPosition from, StreamPosition position) {
         NamespaceOptions options = hub.options(sub.channel);
         sub.backlog = new Backlog(options.outboundBufferBytes());
         sub.replaying = true;
+        sub.seenUpTo = position.offset();
         CompletableFuture<History> read = from == null ? CompletableFuture.completedFuture(null)
-                : hub.history(sub.channel, from, (int) Math.min(Integer.MAX_VALUE, position.offset() - from.offset()));
+                : hub.history(sub.channel, from, pageLimit(from.offset(), position.offset()));
         CompletableFuture<Subscribed> done = new CompletableFuture<>();
         read.whenComplete((history, err) -> {
             if (err != null) {
@@ -265,7 +289,7 @@ final class LocalSession implements ClientSession {
                 if (e != null) {
                     log.warn("connection {}: retained state of {} could not be read: {}", outlet.id(), sub.channel, e.toString());
                 }
-                finishReplay(sub, from != null ? from : position, position,
+                finishReplay(sub, recovered ? from : position, position,
                         recovered ? history.publications() : List.of(), options);
                 done.complete(new Subscribed(position, recovered, e == null ? stateAt(values, position, sub) : List.of()));
                 if (!closed && sub.backlog != null && outlet.isWritable()) {
@@ -287,7 +311,18 @@ final class LocalSession implements ClientSession {
         return out;
     }
 
-    /** Puts the missed publications in front of what arrived live meanwhile. */
+    /** The most publications a catch-up reads from history at once; the outbound bound cuts a page further. */
+    static final int PAGE = 1024;
+
+    private static int pageLimit(long from, long to) {
+        return (int) Math.min(PAGE, to - from);
+    }
+
+    /**
+     * Puts the missed publications in front of what arrived live meanwhile; when they do not all
+     * fit the outbound bound (or the page stopped short of {@code position}), puts in what fits,
+     * oldest first, and goes on catching up from history.
+     */
     private void finishReplay(Subscription sub, StreamPosition from, StreamPosition position, List<Publication> missed,
             NamespaceOptions options) {
         sub.replaying = false;
@@ -295,15 +330,40 @@ final class LocalSession implements ClientSession {
             return; // unsubscribed meanwhile
         }
         Backlog live = sub.backlog;
-        Backlog replay = new Backlog(options.outboundBufferBytes());
+        long bound = options.outboundBufferBytes();
+        Backlog replay = new Backlog(bound);
         boolean coalesce = options.throttleRate() > 0;
+        long last = from.offset();
         for (Publication p : missed) {
-            if (p.offset() > from.offset() && p.offset() <= position.offset()
-                    && (sub.events == null || sub.events.contains(p.event()))) {
-                replay.add(Encoded.of(p), coalesce);
+            if (p.offset() <= from.offset() || p.offset() > position.offset()) {
+                continue;
             }
+            if (sub.events == null || sub.events.contains(p.event())) {
+                Encoded m = Encoded.of(p);
+                if (!replay.isEmpty() && replay.bytes() + m.element().length > bound) {
+                    break; // the page is full
+                }
+                replay.add(m, coalesce);
+            }
+            last = p.offset();
         }
         long skipped = live.takeSkipped();
+        if (last == from.offset() && last < position.offset()) {
+            // history answered nothing of what it should hold: say what is missing rather than ask again
+            log.warn("connection {}: history of {} returned nothing after offset {}; {} messages told as lost",
+                    outlet.id(), sub.channel, last, position.offset() - last);
+            skipped += position.offset() - last;
+            last = position.offset();
+        }
+        if (last < position.offset()) {
+            // a catch-up larger than the bound: this page now, the rest from history as the client reads;
+            // what arrived live meanwhile is in history too
+            sub.catchUpEpoch = position.epoch();
+            sub.catchUpFrom = last;
+            sub.catchUpTo = Math.max(position.offset(), sub.seenUpTo);
+            sub.backlog = replay;
+            return;
+        }
         for (Encoded m : live.poll(Integer.MAX_VALUE)) {
             if (!replay.add(m, coalesce)) {
                 slowConsumer(sub);
@@ -312,6 +372,41 @@ final class LocalSession implements ClientSession {
         }
         replay.addSkipped(skipped);
         sub.backlog = replay.isEmpty() && skipped == 0 ? null : replay;
+    }
+
+    /**
+     * Reads the next page of a catch-up from history, once the client has taken the one before.
+     * Live messages from now on wait behind it, so if this page reaches the end of the catch-up
+     * the subscription follows the live stream with no gap at the seam. When history no longer
+     * holds the rest (evicted meanwhile, or the channel was reset), the client is told with a
+     * {@code lag} frame and the subscription goes on live.
+     */
+    private void nextPage(Subscription sub) {
+        NamespaceOptions options = hub.options(sub.channel);
+        StreamPosition from = new StreamPosition(sub.catchUpEpoch, sub.catchUpFrom);
+        StreamPosition to = new StreamPosition(sub.catchUpEpoch, sub.catchUpTo);
+        sub.catchUpTo = Subscription.NOT_CATCHING_UP;
+        sub.backlog = new Backlog(options.outboundBufferBytes());
+        sub.replaying = true;
+        sub.seenUpTo = to.offset();
+        hub.history(sub.channel, from, pageLimit(from.offset(), to.offset())).whenComplete((history, err) -> executor().execute(() -> {
+            if (err != null || !history.covered() || !history.epoch().equals(to.epoch())) {
+                sub.replaying = false;
+                if (closed || find(sub.channel) != sub) {
+                    return;
+                }
+                long lost = to.offset() - from.offset();
+                log.info("connection {}: catching up on {}: history no longer holds offsets {} to {}{}", outlet.id(),
+                        sub.channel, from.offset() + 1, to.offset(), err == null ? "" : " (" + err + ")");
+                sub.backlog.addSkipped(lost);
+                hub.stats().of(sub.channel).dropped(lost);
+            } else {
+                finishReplay(sub, from, to, history.publications(), options);
+            }
+            if (!closed && sub.backlog != null && outlet.isWritable()) {
+                drain(sub, options.batchMaxSize());
+            }
+        }));
     }
 
     @Override

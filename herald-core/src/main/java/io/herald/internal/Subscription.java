@@ -22,6 +22,20 @@ final class Subscription {
      * behind it. Loop-confined.
      */
     boolean replaying;
+    /**
+     * Catching up from history, a page at a time (a recovery larger than the outbound buffer): the
+     * offset the catch-up must reach before the subscription follows the live stream again, or
+     * {@link #NOT_CATCHING_UP}. Live messages meanwhile are not kept (history has them); they
+     * raise it. Loop-confined, as are the two fields that follow.
+     */
+    long catchUpTo = NOT_CATCHING_UP;
+    /** The epoch of the catch-up and the last offset it has put in the backlog. */
+    String catchUpEpoch;
+    long catchUpFrom;
+    /** The highest live offset seen while recovering: where a catch-up must reach. Loop-confined. */
+    long seenUpTo;
+
+    static final long NOT_CATCHING_UP = -1;
 
     Subscription(String channel, LocalSession session, Set<String> events) {
         this.channel = channel;

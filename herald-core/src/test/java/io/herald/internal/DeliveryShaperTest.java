@@ -50,6 +50,22 @@ class DeliveryShaperTest {
     }
 
     @Test
+    void aMessageThatArrivesWhileTheLastFrameIsStillGoingOutWaitsForItsBatch() {
+        ShaperHarness h = new ShaperHarness(DEFAULTS);
+        h.plain("a"); // leads; its pass over the members takes 250 ms
+        h.busy = true;
+        h.advanceMillis(200); // long since the last frame, but it is still being written
+        h.plain("b");
+        assertThat(h.sent).hasSize(1);
+        h.plain("c");
+        h.advanceMillis(100);
+        h.busy = false;
+        assertThat(h.sent).hasSize(2);
+        assertThat(h.sent.get(1).frame()).extracting(Encoded::offset).containsExactly(2L, 3L);
+        assertThat(h.sent.get(1).atNanos()).isEqualTo(300_000_000L);
+    }
+
+    @Test
     void aQuietStreamStillThrottlesAKeySentWithinItsPeriod() {
         ShaperHarness h = new ShaperHarness(NamespaceOptions.newBuilder().batchInterval(Duration.ofMillis(10)).build());
         h.keyed("progress"); // leading edge: at once; the key's next slot is at 100 ms (10/s)

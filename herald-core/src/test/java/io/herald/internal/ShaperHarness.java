@@ -17,6 +17,8 @@ final class ShaperHarness implements DeliveryShaper.Output, DeliveryShaper.Wakeu
     final List<Sent> sent = new ArrayList<>();
     final TreeSet<Long> wakeups = new TreeSet<>();
     long now;
+    /** What {@link #busy} answers: a frame still going out, as a pass over many members would be. */
+    boolean busy;
     private long nextOffset = 1;
     private boolean criticalFlush;
 
@@ -27,6 +29,11 @@ final class ShaperHarness implements DeliveryShaper.Output, DeliveryShaper.Wakeu
     @Override
     public void emit(List<Encoded> frame) {
         sent.add(new Sent(now, List.copyOf(frame), criticalFlush));
+    }
+
+    @Override
+    public boolean busy() {
+        return busy;
     }
 
     @Override
