@@ -110,8 +110,8 @@ export class Channels {
   /**
    * The server skipped messages of a channel: its listeners are told; returns it, to resubscribe
    * from its position (history has what was skipped). Not when the catch-up asked for last time
-   * lagged again before delivering anything: the server replays through the same bounded buffer,
-   * so a gap larger than it would come back as a lag forever. Then the gap stays, told by onLag.
+   * lagged again before delivering anything: asking again would loop (an earlier Herald kept the
+   * newest of a catch-up larger than its buffer; current ones page it). Then the gap stays, told by onLag.
    */
   lag(name: string, skipped: number): Channel | undefined {
     const ch = this.map.get(name);

@@ -185,10 +185,10 @@ final class Channels {
     /**
      * {@code lag}: the server skipped messages; the subscription resumes from its position to get
      * them from history (the new subscription replaces the server's; what followed the gap comes
-     * again). The server's catch-up goes through the same bounded buffer and keeps its newest
-     * messages: a gap it cannot carry shows as a second {@code lag} before any progress, and then
-     * the client takes the loss and reports it as {@link NotRecovered} with the next message,
-     * instead of asking again for what cannot come.
+     * again). The server pages a large catch-up through its bounded buffer, oldest first; should
+     * a catch-up still come back as a second {@code lag} before any progress (an older server
+     * kept the newest of a catch-up larger than the buffer), the client takes the loss and reports
+     * it as {@link NotRecovered} with the next message, instead of asking again for what cannot come.
      */
     void lag(JsonNode frame) {
         ChannelSubscription sub = byChannel.get(frame.path("channel").asText());

@@ -41,7 +41,8 @@ public final class ScanProgressExample implements Callable<Integer>, AutoCloseab
     static final int HISTORY_SIZE = 10_000;
     /**
      * Per page and scan: a whole scan's stream (about 3 MB one message per frame) fits, so a page that
-     * falls behind (pass-through on a slow machine) catches up rather than being told {@code lag}.
+     * falls behind (pass-through on a slow machine) is rarely told {@code lag}; if it is, it catches
+     * up from history, a buffer's worth at a time.
      */
     static final long OUTBOUND_BUFFER_BYTES = 16 * 1024 * 1024;
 
