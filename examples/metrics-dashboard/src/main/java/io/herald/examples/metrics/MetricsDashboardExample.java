@@ -2,24 +2,18 @@ package io.herald.examples.metrics;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.Herald;
 import io.herald.HeraldClock;
 import io.herald.HeraldConfig;
 import io.herald.NamespaceOptions;
 import io.herald.StreamPosition;
 import io.herald.examples.support.DevTokens;
-import io.herald.examples.support.ExampleSite;
+import io.herald.examples.support.ExampleStack;
 import io.herald.examples.support.ExampleSite.Reply;
-import io.herald.server.AuthConfig;
-import io.herald.server.HeraldServer;
-import io.herald.server.ServerConfig;
 import io.herald.workloads.DashboardWorkload;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -59,11 +53,7 @@ public final class MetricsDashboardExample implements Callable<Integer>, AutoClo
     @Option(names = "--seed", description = "The snapshots' seed (default: the workload's).")
     long seed = DashboardWorkload.DEFAULT_SEED;
 
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private ExampleSite site;
-    private HeraldServer server;
-    private Herald herald;
-    private ScheduledExecutorService timer;
+    private ExampleStack stack;
     private SnapshotPublisher publisher;
 
     public static void main(String[] args) {
@@ -78,10 +68,9 @@ public final class MetricsDashboardExample implements Callable<Integer>, AutoClo
     @Override
     public Integer call() throws InterruptedException {
         start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "metrics-dashboard-shutdown"));
         System.out.printf("%nMetrics dashboard: open %s/ in a browser (Herald on %s; a snapshot every %s s while someone watches)."
-                + " Ctrl-C stops.%n%n", site.uri(), heraldUrl(), intervalSeconds);
-        closed.await();
+                + " Ctrl-C stops.%n%n", stack.pageUrl(), stack.heraldUrl(), intervalSeconds);
+        stack.awaitClose("metrics-dashboard-shutdown");
         return 0;
     }
 
@@ -91,26 +80,18 @@ public final class MetricsDashboardExample implements Callable<Integer>, AutoClo
         }
         Duration interval = Duration.ofMillis(Math.round(intervalSeconds * 1000));
         HeraldClock clock = HeraldClock.SYSTEM;
-        DevTokens tokens = DevTokens.random(clock);
-        site = ExampleSite.start(host, port, "io/herald/examples/metrics/site");
         // history long enough for the backfill at any interval, so a page opened late starts with filled charts
         HeraldConfig config = HeraldConfig.newBuilder()
                 .namespaces(Map.of("metrics", NamespaceOptions.newBuilder()
                         .historySize(100).historyTtl(interval.multipliedBy(BACKFILL + 10).plusMinutes(1)).build()))
                 .build();
-        server = HeraldServer.create(ServerConfig.newBuilder().host(host).port(heraldPort)
-                .auth(AuthConfig.newBuilder().jwtSecret(tokens.secret()).allowedOrigins(site.origins()).build())
-                .build());
-        herald = Herald.builder().config(config).clock(clock).transport(server).start();
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "metrics-publisher");
-            t.setDaemon(true);
-            return t;
-        });
-        publisher = new SnapshotPublisher(herald, CHANNEL, interval, new DashboardWorkload(seed), clock, timer);
-        herald.addOccupancyListener(publisher);
+        stack = ExampleStack.start(host, port, heraldPort, "io/herald/examples/metrics/site", config, false);
+        ScheduledExecutorService timer = stack.timer("metrics-publisher");
+        publisher = new SnapshotPublisher(stack.herald(), CHANNEL, interval, new DashboardWorkload(seed), clock, timer);
+        stack.herald().addOccupancyListener(publisher);
         timer.scheduleAtFixedRate(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        site.route("GET", "/api/config", r -> Reply.json(config()))
+        DevTokens tokens = stack.tokens();
+        stack.site().route("GET", "/api/config", r -> Reply.json(config()))
                 .route("GET", "/api/token", r -> Reply.text(tokens.mint("viewer", List.of("metrics:*"), Duration.ofMinutes(15))))
                 .route("GET", "/api/publisher", r -> Reply.json(publisher.status()));
         return this;
@@ -121,7 +102,7 @@ public final class MetricsDashboardExample implements Callable<Integer>, AutoClo
             publisher.tick();
         } catch (RuntimeException e) {
             // a timer task that throws is never run again: log and go on
-            if (!herald.isClosed()) {
+            if (!stack.herald().isClosed()) {
                 org.slf4j.LoggerFactory.getLogger(MetricsDashboardExample.class).warn("snapshot tick failed", e);
             }
         }
@@ -133,10 +114,10 @@ public final class MetricsDashboardExample implements Callable<Integer>, AutoClo
      */
     private ObjectNode config() {
         ObjectNode c = JsonNodeFactory.instance.objectNode()
-                .put("herald", heraldUrl())
+                .put("herald", stack.heraldUrl())
                 .put("channel", CHANNEL)
                 .put("intervalMs", Math.round(intervalSeconds * 1000));
-        StreamPosition p = herald.position(CHANNEL);
+        StreamPosition p = stack.herald().position(CHANNEL);
         if (p.offset() > 0) {
             c.putObject("since").put("epoch", p.epoch()).put("offset", Math.max(0, p.offset() - BACKFILL));
         }
@@ -144,11 +125,11 @@ public final class MetricsDashboardExample implements Callable<Integer>, AutoClo
     }
 
     String pageUrl() {
-        return site.uri().toString();
+        return stack.pageUrl();
     }
 
     String heraldUrl() {
-        return "http://" + host + ":" + server.port();
+        return stack.heraldUrl();
     }
 
     SnapshotPublisher publisher() {
@@ -158,18 +139,8 @@ public final class MetricsDashboardExample implements Callable<Integer>, AutoClo
     /** Stops publishing, then Herald (gracefully), then the site. */
     @Override
     public void close() {
-        if (closed.getCount() == 0) {
-            return;
+        if (stack != null) {
+            stack.close();
         }
-        if (timer != null) {
-            timer.shutdownNow();
-        }
-        if (herald != null) {
-            herald.close();
-        }
-        if (site != null) {
-            site.close();
-        }
-        closed.countDown();
     }
 }

@@ -6,18 +6,13 @@ import io.herald.HeraldConfig;
 import io.herald.NamespaceOptions;
 import io.herald.Preset;
 import io.herald.examples.support.DevTokens;
-import io.herald.examples.support.ExampleSite;
+import io.herald.examples.support.ExampleStack;
 import io.herald.examples.support.ExampleSite.Reply;
-import io.herald.server.AuthConfig;
-import io.herald.server.HeraldServer;
-import io.herald.server.ServerConfig;
 import io.herald.workloads.ScanWorkload;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -71,11 +66,7 @@ public final class ScanProgressExample implements Callable<Integer>, AutoCloseab
     @Option(names = "--seed", description = "The first scan's seed; the next ones count up from it (default: the benchmark's).")
     long seed = ScanWorkload.DEFAULT_SEED;
 
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private ExampleSite site;
-    private HeraldServer server;
-    private Herald herald;
-    private ScheduledExecutorService timer;
+    private ExampleStack stack;
     private Scans scanList;
 
     public static void main(String[] args) {
@@ -90,18 +81,15 @@ public final class ScanProgressExample implements Callable<Integer>, AutoCloseab
     @Override
     public Integer call() throws InterruptedException {
         start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "scan-progress-shutdown"));
-        System.out.printf("%nScan progress: open %s/ in a browser (Herald on http://%s:%d, preset %s). Ctrl-C stops.%n%n",
-                site.uri(), host, server.port(), preset);
-        closed.await();
+        System.out.printf("%nScan progress: open %s/ in a browser (Herald on %s, preset %s). Ctrl-C stops.%n%n",
+                stack.pageUrl(), stack.heraldUrl(), preset);
+        stack.awaitClose("scan-progress-shutdown");
         return 0;
     }
 
     ScanProgressExample start() {
         HeraldClock clock = HeraldClock.SYSTEM;
         Preset delivery = Preset.of(preset);
-        DevTokens tokens = DevTokens.random(clock);
-        site = ExampleSite.start(host, port, "io/herald/examples/scan/site");
         HeraldConfig config = HeraldConfig.newBuilder()
                 .defaults(NamespaceOptions.newBuilder().preset(delivery).build())
                 .namespaces(Map.of(
@@ -110,27 +98,20 @@ public final class ScanProgressExample implements Callable<Integer>, AutoCloseab
                                 .outboundBufferBytes(OUTBOUND_BUFFER_BYTES).build(),
                         "scans", NamespaceOptions.newBuilder().preset(delivery).retained(true).build()))
                 .build();
-        server = HeraldServer.create(ServerConfig.newBuilder().host(host).port(heraldPort)
-                .auth(AuthConfig.newBuilder().jwtSecret(tokens.secret()).allowedOrigins(site.origins()).build())
-                .build());
-        herald = Herald.builder().config(config).clock(clock).transport(server).start();
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "scan-publisher");
-            t.setDaemon(true);
-            return t;
-        });
-        scanList = new Scans(herald, timer, clock, speed, seed);
+        stack = ExampleStack.start(host, port, heraldPort, "io/herald/examples/scan/site", config, false);
+        ScheduledExecutorService timer = stack.timer("scan-publisher");
+        scanList = new Scans(stack.herald(), timer, clock, speed, seed);
         timer.scheduleAtFixedRate(scanList::publishOverview, 0, 1, TimeUnit.SECONDS);
         for (int i = 0; i < scans; i++) {
             timer.schedule(scanList::start, Math.round(i * everySeconds * 1000), TimeUnit.MILLISECONDS);
         }
-        String heraldUrl = "http://" + host + ":" + server.port();
-        site.route("GET", "/api/config", r -> Reply.json(Map.of("herald", heraldUrl, "preset", delivery.wire())))
+        DevTokens tokens = stack.tokens();
+        stack.site().route("GET", "/api/config", r -> Reply.json(Map.of("herald", stack.heraldUrl(), "preset", delivery.wire())))
                 .route("GET", "/api/token", r -> Reply.text(tokens.mint("viewer", List.of("scan:*", "scans:*"), Duration.ofMinutes(15))))
                 .route("GET", "/api/scans", r -> Reply.json(scanList.overview()))
                 .route("POST", "/api/scans", r -> Reply.json(scanList.start().summary()))
                 .route("GET", "/api/scans/", r -> scanList.get(scanId(r.rest("/api/scans/")))
-                        .map(s -> Reply.json(s.snapshot()))
+                        .map(sc -> Reply.json(sc.snapshot()))
                         .orElseGet(() -> Reply.error(404, "not_found", "no scan " + r.rest("/api/scans/"))));
         return this;
     }
@@ -145,12 +126,12 @@ public final class ScanProgressExample implements Callable<Integer>, AutoCloseab
 
     /** The page's address, e.g. {@code http://127.0.0.1:8091}. */
     String pageUrl() {
-        return site.uri().toString();
+        return stack.pageUrl();
     }
 
     /** Herald's address. */
     String heraldUrl() {
-        return "http://" + host + ":" + server.port();
+        return stack.heraldUrl();
     }
 
     Scans scans() {
@@ -158,24 +139,14 @@ public final class ScanProgressExample implements Callable<Integer>, AutoCloseab
     }
 
     Herald herald() {
-        return herald;
+        return stack.herald();
     }
 
     /** Stops publishing, then Herald (gracefully: pages are told to come back later), then the site. */
     @Override
     public void close() {
-        if (closed.getCount() == 0) {
-            return;
+        if (stack != null) {
+            stack.close();
         }
-        if (timer != null) {
-            timer.shutdownNow();
-        }
-        if (herald != null) {
-            herald.close();
-        }
-        if (site != null) {
-            site.close();
-        }
-        closed.countDown();
     }
 }

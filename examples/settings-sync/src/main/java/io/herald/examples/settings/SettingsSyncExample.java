@@ -1,25 +1,17 @@
 package io.herald.examples.settings;
 
-import io.herald.Herald;
-import io.herald.HeraldClock;
 import io.herald.HeraldConfig;
 import io.herald.NamespaceOptions;
 import io.herald.examples.support.DevTokens;
-import io.herald.examples.support.ExampleSite;
+import io.herald.examples.support.ExampleStack;
 import io.herald.examples.support.ExampleSite.Reply;
 import io.herald.examples.support.HttpPublisher;
-import io.herald.server.AuthConfig;
-import io.herald.server.HeraldServer;
-import io.herald.server.ServerConfig;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,10 +40,7 @@ public final class SettingsSyncExample implements Callable<Integer>, AutoCloseab
     @Option(names = "--herald-port", defaultValue = "8096", description = "Herald's port (default: ${DEFAULT-VALUE}).")
     int heraldPort;
 
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private ExampleSite site;
-    private Herald herald;
-    private HeraldServer server;
+    private ExampleStack stack;
     private Settings settings;
 
     public static void main(String[] args) {
@@ -66,31 +55,22 @@ public final class SettingsSyncExample implements Callable<Integer>, AutoCloseab
     @Override
     public Integer call() throws InterruptedException {
         start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "settings-sync-shutdown"));
-        System.out.printf("%nSettings sync: open %s/ in two or more tabs (Herald on %s). Ctrl-C stops.%n%n", site.uri(), heraldUrl());
-        closed.await();
+        System.out.printf("%nSettings sync: open %s/ in two or more tabs (Herald on %s). Ctrl-C stops.%n%n",
+                stack.pageUrl(), stack.heraldUrl());
+        stack.awaitClose("settings-sync-shutdown");
         return 0;
     }
 
     SettingsSyncExample start() {
-        HeraldClock clock = HeraldClock.SYSTEM;
-        DevTokens tokens = DevTokens.random(clock);
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        String publishKey = HexFormat.of().formatHex(bytes);
-        site = ExampleSite.start(host, port, "io/herald/examples/settings/site");
         HeraldConfig config = HeraldConfig.newBuilder()
                 .namespaces(Map.of("settings", NamespaceOptions.newBuilder().retained(true).retainedMaxKeys(1000)
                         .critical(Set.of("reloaded")).build()))
                 .build();
-        server = HeraldServer.create(ServerConfig.newBuilder().host(host).port(heraldPort)
-                .auth(AuthConfig.newBuilder().jwtSecret(tokens.secret()).publishApiKeys(List.of(publishKey))
-                        .allowedOrigins(site.origins()).build())
-                .build());
-        herald = Herald.builder().config(config).clock(clock).transport(server).start();
-        settings = new Settings(CHANNEL, new HttpPublisher(URI.create(heraldUrl()), publishKey));
+        stack = ExampleStack.start(host, port, heraldPort, "io/herald/examples/settings/site", config, true);
+        settings = new Settings(CHANNEL, new HttpPublisher(URI.create(stack.heraldUrl()), stack.publishKey()));
         settings.publishAll();
-        site.route("GET", "/api/config", r -> Reply.json(Map.of("herald", heraldUrl(), "channel", CHANNEL,
+        DevTokens tokens = stack.tokens();
+        stack.site().route("GET", "/api/config", r -> Reply.json(Map.of("herald", stack.heraldUrl(), "channel", CHANNEL,
                         "presets", Settings.presets().keySet().stream().sorted().toList(), "presetSize", Settings.PRESET_SIZE)))
                 .route("GET", "/api/token", r -> Reply.text(tokens.mint("viewer", List.of(CHANNEL), Duration.ofMinutes(15))))
                 .route("GET", "/api/settings", r -> Reply.json(settings.values()))
@@ -104,25 +84,18 @@ public final class SettingsSyncExample implements Callable<Integer>, AutoCloseab
 
     /** The page's address, e.g. {@code http://127.0.0.1:8097}. */
     String pageUrl() {
-        return site.uri().toString();
+        return stack.pageUrl();
     }
 
     String heraldUrl() {
-        return "http://" + host + ":" + server.port();
+        return stack.heraldUrl();
     }
 
     /** Stops Herald (pages are told to come back later), then the site. */
     @Override
     public void close() {
-        if (closed.getCount() == 0) {
-            return;
+        if (stack != null) {
+            stack.close();
         }
-        if (herald != null) {
-            herald.close();
-        }
-        if (site != null) {
-            site.close();
-        }
-        closed.countDown();
     }
 }

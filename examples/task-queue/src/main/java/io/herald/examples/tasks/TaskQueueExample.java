@@ -2,23 +2,16 @@ package io.herald.examples.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.Herald;
-import io.herald.HeraldClock;
 import io.herald.HeraldConfig;
 import io.herald.NamespaceOptions;
 import io.herald.examples.support.DevTokens;
-import io.herald.examples.support.ExampleSite;
+import io.herald.examples.support.ExampleStack;
 import io.herald.examples.support.ExampleSite.Reply;
-import io.herald.server.AuthConfig;
-import io.herald.server.HeraldServer;
-import io.herald.server.ServerConfig;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -52,10 +45,7 @@ public final class TaskQueueExample implements Callable<Integer>, AutoCloseable 
     @Option(names = "--step-ms", defaultValue = "800", description = "Milliseconds between two steps of a task (default: ${DEFAULT-VALUE}).")
     long stepMillis;
 
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private ExampleSite site;
-    private Herald herald;
-    private HeraldServer server;
+    private ExampleStack stack;
     private TaskService service;
 
     public static void main(String[] args) {
@@ -70,36 +60,26 @@ public final class TaskQueueExample implements Callable<Integer>, AutoCloseable 
     @Override
     public Integer call() throws InterruptedException {
         start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "task-queue-shutdown"));
         System.out.printf("%nTask queue: open %s/?user=alice and %s/?user=bob in a browser (Herald on %s). Ctrl-C stops.%n%n",
-                site.uri(), site.uri(), heraldUrl());
-        closed.await();
+                stack.pageUrl(), stack.pageUrl(), stack.heraldUrl());
+        stack.awaitClose("task-queue-shutdown");
         return 0;
     }
 
     TaskQueueExample start() {
-        HeraldClock clock = HeraldClock.SYSTEM;
-        DevTokens tokens = DevTokens.random(clock);
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        String publishKey = HexFormat.of().formatHex(bytes);
-        site = ExampleSite.start(host, port, "io/herald/examples/tasks/site");
         HeraldConfig config = HeraldConfig.newBuilder()
                 .namespaces(Map.of(
                         "tasks", NamespaceOptions.newBuilder().historySize(1000).historyTtl(Duration.ofMinutes(10)).build(),
                         "queue", NamespaceOptions.newBuilder().retained(true).build(),
                         "user", NamespaceOptions.newBuilder().historySize(100).historyTtl(Duration.ofMinutes(10)).build()))
                 .build();
-        server = HeraldServer.create(ServerConfig.newBuilder().host(host).port(heraldPort)
-                .auth(AuthConfig.newBuilder().jwtSecret(tokens.secret()).publishApiKeys(List.of(publishKey))
-                        .allowedOrigins(site.origins()).build())
-                .build());
-        herald = Herald.builder().config(config).clock(clock).transport(server).start();
-        service = new TaskService(URI.create("ws://" + host + ":" + server.port() + "/ws"),
+        stack = ExampleStack.start(host, port, heraldPort, "io/herald/examples/tasks/site", config, true);
+        DevTokens tokens = stack.tokens();
+        service = stack.closing(new TaskService(URI.create("ws://" + host + ":" + stack.heraldPort() + "/ws"),
                 tokens.mint("task-service", List.of(TaskService.COMMANDS), Duration.ofDays(1)),
-                URI.create(heraldUrl()), publishKey, Duration.ofMillis(stepMillis));
+                URI.create(stack.heraldUrl()), stack.publishKey(), Duration.ofMillis(stepMillis)));
         service.start().orTimeout(30, TimeUnit.SECONDS).join();
-        site.route("GET", "/api/config", r -> Reply.json(Map.of("herald", heraldUrl())))
+        stack.site().route("GET", "/api/config", r -> Reply.json(Map.of("herald", stack.heraldUrl())))
                 .route("GET", "/api/token", r -> {
                     String user = user(r.query().getOrDefault("user", ""));
                     return Reply.text(tokens.mint(user, List.of(TaskService.LIFECYCLE, TaskService.STATUS, "user:" + user),
@@ -117,7 +97,7 @@ public final class TaskQueueExample implements Callable<Integer>, AutoCloseable 
             throw new IllegalArgumentException("a task's name is 1 to 80 characters");
         }
         Map<String, Object> command = Map.of("user", user, "name", name, "fail", body.path("fail").asBoolean(false));
-        long offset = herald.publish(TaskService.COMMANDS, "submit", command).join().offset();
+        long offset = stack.herald().publish(TaskService.COMMANDS, "submit", command).join().offset();
         return Reply.json(202, Map.of("task", "t" + offset));
     }
 
@@ -130,32 +110,22 @@ public final class TaskQueueExample implements Callable<Integer>, AutoCloseable 
 
     /** The page's address, e.g. {@code http://127.0.0.1:8095}. */
     String pageUrl() {
-        return site.uri().toString();
+        return stack.pageUrl();
     }
 
     String heraldUrl() {
-        return "http://" + host + ":" + server.port();
+        return stack.heraldUrl();
     }
 
     Herald herald() {
-        return herald;
+        return stack.herald();
     }
 
     /** Stops the service, then Herald (pages are told to come back later), then the site. */
     @Override
     public void close() {
-        if (closed.getCount() == 0) {
-            return;
+        if (stack != null) {
+            stack.close();
         }
-        if (service != null) {
-            service.close();
-        }
-        if (herald != null) {
-            herald.close();
-        }
-        if (site != null) {
-            site.close();
-        }
-        closed.countDown();
     }
 }
