@@ -274,8 +274,9 @@ final class LocalSession implements ClientSession {
         sub.backlog = new Backlog(options.outboundBufferBytes());
         sub.replaying = true;
         sub.seenUpTo = position.offset();
+        int limit = from == null ? 0 : pageLimit(from.offset(), position.offset());
         CompletableFuture<History> read = from == null ? CompletableFuture.completedFuture(null)
-                : hub.history(sub.channel, from, pageLimit(from.offset(), position.offset()));
+                : hub.history(sub.channel, from, limit);
         CompletableFuture<Subscribed> done = new CompletableFuture<>();
         read.whenComplete((history, err) -> {
             if (err != null) {
@@ -290,7 +291,7 @@ final class LocalSession implements ClientSession {
                     log.warn("connection {}: retained state of {} could not be read: {}", outlet.id(), sub.channel, e.toString());
                 }
                 finishReplay(sub, recovered ? from : position, position,
-                        recovered ? history.publications() : List.of(), options);
+                        recovered ? history.publications() : List.of(), limit, options);
                 done.complete(new Subscribed(position, recovered, e == null ? stateAt(values, position, sub) : List.of()));
                 if (!closed && sub.backlog != null && outlet.isWritable()) {
                     drain(sub, options.batchMaxSize());
@@ -319,12 +320,14 @@ final class LocalSession implements ClientSession {
     }
 
     /**
-     * Puts the missed publications in front of what arrived live meanwhile; when they do not all
-     * fit the outbound bound (or the page stopped short of {@code position}), puts in what fits,
-     * oldest first, and goes on catching up from history.
+     * Puts the missed publications (a history read of at most {@code limit}) in front of what
+     * arrived live meanwhile; when they do not all fit the outbound bound, or the read was full and
+     * stopped short of {@code position}, puts in what fits, oldest first, and goes on catching up
+     * from history. A read that was not full holds everything up to {@code position}: offsets may
+     * skip (a restart after a crash moves a channel's next offset on), and a skip is no loss.
      */
     private void finishReplay(Subscription sub, StreamPosition from, StreamPosition position, List<Publication> missed,
-            NamespaceOptions options) {
+            int limit, NamespaceOptions options) {
         sub.replaying = false;
         if (closed || find(sub.channel) != sub) {
             return; // unsubscribed meanwhile
@@ -334,6 +337,7 @@ final class LocalSession implements ClientSession {
         Backlog replay = new Backlog(bound);
         boolean coalesce = options.throttleRate() > 0;
         long last = from.offset();
+        boolean full = false;
         for (Publication p : missed) {
             if (p.offset() <= from.offset() || p.offset() > position.offset()) {
                 continue;
@@ -341,20 +345,17 @@ final class LocalSession implements ClientSession {
             if (sub.events == null || sub.events.contains(p.event())) {
                 Encoded m = Encoded.of(p);
                 if (!replay.isEmpty() && replay.bytes() + m.element().length > bound) {
-                    break; // the page is full
+                    full = true; // the page is full
+                    break;
                 }
                 replay.add(m, coalesce);
             }
             last = p.offset();
         }
-        long skipped = live.takeSkipped();
-        if (last == from.offset() && last < position.offset()) {
-            // history answered nothing of what it should hold: say what is missing rather than ask again
-            log.warn("connection {}: history of {} returned nothing after offset {}; {} messages told as lost",
-                    outlet.id(), sub.channel, last, position.offset() - last);
-            skipped += position.offset() - last;
-            last = position.offset();
+        if (!full && missed.size() < limit) {
+            last = position.offset(); // history holds nothing more up to the position
         }
+        long skipped = live.takeSkipped();
         if (last < position.offset()) {
             // a catch-up larger than the bound: this page now, the rest from history as the client reads;
             // what arrived live meanwhile is in history too
@@ -389,7 +390,8 @@ final class LocalSession implements ClientSession {
         sub.backlog = new Backlog(options.outboundBufferBytes());
         sub.replaying = true;
         sub.seenUpTo = to.offset();
-        hub.history(sub.channel, from, pageLimit(from.offset(), to.offset())).whenComplete((history, err) -> executor().execute(() -> {
+        int limit = pageLimit(from.offset(), to.offset());
+        hub.history(sub.channel, from, limit).whenComplete((history, err) -> executor().execute(() -> {
             if (err != null || !history.covered() || !history.epoch().equals(to.epoch())) {
                 sub.replaying = false;
                 if (closed || find(sub.channel) != sub) {
@@ -401,7 +403,7 @@ final class LocalSession implements ClientSession {
                 sub.backlog.addSkipped(lost);
                 hub.stats().of(sub.channel).dropped(lost);
             } else {
-                finishReplay(sub, from, to, history.publications(), options);
+                finishReplay(sub, from, to, history.publications(), limit, options);
             }
             if (!closed && sub.backlog != null && outlet.isWritable()) {
                 drain(sub, options.batchMaxSize());
