@@ -322,8 +322,8 @@ final class LocalSession implements ClientSession {
     /**
      * Puts the missed publications (a history read of at most {@code limit}) in front of what
      * arrived live meanwhile; when they do not all fit the outbound bound, or the read was full and
-     * stopped short of {@code position}, puts in what fits, oldest first, and goes on catching up
-     * from history. A read that was not full holds everything up to {@code position}: offsets may
+     * stopped short of {@code position}, or live messages were dropped while it was read, puts in
+     * what fits, oldest first, and goes on catching up from history. A read that was not full holds everything up to {@code position}: offsets may
      * skip (a restart after a crash moves a channel's next offset on), and a skip is no loss.
      */
     private void finishReplay(Subscription sub, StreamPosition from, StreamPosition position, List<Publication> missed,
@@ -356,9 +356,9 @@ final class LocalSession implements ClientSession {
             last = position.offset(); // history holds nothing more up to the position
         }
         long skipped = live.takeSkipped();
-        if (last < position.offset()) {
+        if (last < position.offset() || (skipped > 0 && from.offset() < position.offset())) {
             // a catch-up larger than the bound: this page now, the rest from history as the client reads;
-            // what arrived live meanwhile is in history too
+            // what arrived live meanwhile is in history too, including what the live backlog had to drop
             sub.catchUpEpoch = position.epoch();
             sub.catchUpFrom = last;
             sub.catchUpTo = Math.max(position.offset(), sub.seenUpTo);

@@ -216,9 +216,9 @@ class RecoveryTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong last = new AtomicLong(3000);
         Thread publisher = new Thread(() -> {
-            for (int i = 3001; i <= 5000 && !stop.get(); i++) {
-                server.herald.publish(io.herald.Message.builder("wide:1", i % 100 == 0 ? "phase" : "host")
-                        .critical(i % 100 == 0).data(com.fasterxml.jackson.databind.node.IntNode.valueOf(i)).build()).join();
+            for (int i = 3001; i <= 5000 && !stop.get(); i++) { // over HTTP, one after the other, as a backend would
+                server.post("/api/publish", "{\"channel\":\"wide:1\",\"event\":\"" + (i % 100 == 0 ? "phase" : "host")
+                        + "\",\"critical\":" + (i % 100 == 0) + ",\"data\":" + i + "}");
                 last.set(i);
             }
         });
