@@ -296,9 +296,19 @@ public final class Herald implements AutoCloseable {
     /**
      * The channels in aggregate (SPEC §7), of {@code namespace} or, when null, of every namespace:
      * completed channels count until {@link HeraldConfig#statsWindow()} after their removal.
+     * Herald's own channels ({@code $…}, e.g. {@link #STATS_CHANNEL}) are left out unless
+     * {@code namespace} is one of theirs; {@link #summary(String, boolean)} may count them.
      */
     public ChannelSummary summary(String namespace) {
-        return stats.summary(namespace);
+        return summary(namespace, false);
+    }
+
+    /**
+     * The channels in aggregate as {@link #summary(String)}, Herald's own channels ({@code $…})
+     * included when {@code system} is true (or {@code namespace} is one of theirs).
+     */
+    public ChannelSummary summary(String namespace, boolean system) {
+        return stats.summary(namespace, system);
     }
 
     /**

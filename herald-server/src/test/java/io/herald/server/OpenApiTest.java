@@ -187,7 +187,10 @@ class OpenApiTest {
                 call("GET /api/stats", "every channel", "/api/stats").admin(),
                 call("GET /api/stats", "one namespace, an admin token", "/api/stats?namespace=doc")
                         .header("Authorization", "Bearer " + adminToken),
+                call("GET /api/stats", "Herald's own channels too", "/api/stats?system=true").admin(),
+                call("GET /api/stats", "a system that is no boolean", "/api/stats?system=yes").admin().expect(400).refused(),
                 call("GET /api/channels", "every channel", "/api/channels").admin(),
+                call("GET /api/channels", "Herald's own channels too", "/api/channels?system=true").admin(),
                 call("GET /api/channels", "one namespace", "/api/channels?namespace=kept").admin(),
                 call("GET /api/channels", "searched in another case, one page", "/api/channels?search=DOC&limit=1&offset=1")
                         .admin(),
