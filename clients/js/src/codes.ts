@@ -10,6 +10,7 @@ export const ErrorCodes = [
   'unauthorized',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'too_large',
   'rate_limited',
   'unavailable',

@@ -11,6 +11,12 @@ public enum ErrorCode {
     UNAUTHORIZED("unauthorized", 401),
     FORBIDDEN("forbidden", 403),
     NOT_FOUND("not_found", 404),
+    /**
+     * Not in SPEC §5.1's list: an HTTP request with a method its path does not take (the answer's
+     * {@code Allow} header names those it does). Apart from {@link #NOT_FOUND} (no such path) and
+     * from {@link #BAD_REQUEST} (a request the path takes, but malformed).
+     */
+    METHOD_NOT_ALLOWED("method_not_allowed", 405),
     TOO_LARGE("too_large", 413),
     /** A limit on what this client may do: its command rate, subscriptions, connections from its address. */
     RATE_LIMITED("rate_limited", 429),

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: publish from any thread. Per channel, publications get strictly increasing
  * offsets and every subscriber sees them in that order. {@link #close()} shuts the transports down
- * gracefully, then the engine.
+ * gracefully, then the engine, then answers what the engine completed as it closed.
  */
 public final class Herald implements AutoCloseable {
     /** How often completed and idle channels are looked for and removed, by default. */
@@ -296,9 +296,19 @@ public final class Herald implements AutoCloseable {
     /**
      * The channels in aggregate (SPEC §7), of {@code namespace} or, when null, of every namespace:
      * completed channels count until {@link HeraldConfig#statsWindow()} after their removal.
+     * Herald's own channels ({@code $…}, e.g. {@link #STATS_CHANNEL}) are left out unless
+     * {@code namespace} is one of theirs; {@link #summary(String, boolean)} may count them.
      */
     public ChannelSummary summary(String namespace) {
-        return stats.summary(namespace);
+        return summary(namespace, false);
+    }
+
+    /**
+     * The channels in aggregate as {@link #summary(String)}, Herald's own channels ({@code $…})
+     * included when {@code system} is true (or {@code namespace} is one of theirs).
+     */
+    public ChannelSummary summary(String namespace, boolean system) {
+        return stats.summary(namespace, system);
     }
 
     /**
@@ -421,7 +431,13 @@ public final class Herald implements AutoCloseable {
         return closed.get();
     }
 
-    /** Shuts down the transports gracefully (each within its drain timeout), then the engine. Idempotent. */
+    /**
+     * Closes gracefully, in this order: refuses new publishes ({@code unavailable}); shuts the
+     * transports down (no new connections, clients sent away, each within its drain timeout); closes
+     * the engine, which completes the publishes under way (a durable store commits them); then stops
+     * the transports, which answer those publishes before they close their connections. So every
+     * publish a client sent gets an answer, and each one answered with success is kept. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -430,6 +446,14 @@ public final class Herald implements AutoCloseable {
         for (int i = transports.size() - 1; i >= 0; i--) {
             transports.get(i).shutdown();
         }
+        closeCore();
+        for (int i = transports.size() - 1; i >= 0; i--) {
+            transports.get(i).stop();
+        }
+    }
+
+    /** Stops the background tasks and closes the engine. */
+    private void closeCore() {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
@@ -551,14 +575,10 @@ public final class Herald implements AutoCloseable {
                 for (int i = started.size() - 1; i >= 0; i--) {
                     started.get(i).shutdown();
                 }
-                if (herald.sweeper != null) {
-                    herald.sweeper.shutdownNow();
+                herald.closeCore();
+                for (int i = started.size() - 1; i >= 0; i--) {
+                    started.get(i).stop();
                 }
-                if (herald.statsTicker != null) {
-                    herald.statsTicker.shutdownNow();
-                }
-                herald.occupancy.shutdown();
-                herald.engine.close();
                 throw e;
             }
             return herald;

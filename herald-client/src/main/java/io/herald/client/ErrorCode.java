@@ -10,6 +10,8 @@ public enum ErrorCode {
     UNAUTHORIZED("unauthorized"),
     FORBIDDEN("forbidden"),
     NOT_FOUND("not_found"),
+    /** An HTTP request with a method its path does not take. */
+    METHOD_NOT_ALLOWED("method_not_allowed"),
     TOO_LARGE("too_large"),
     /** A limit on what this client may do: its command rate, its subscriptions, its connections. */
     RATE_LIMITED("rate_limited"),

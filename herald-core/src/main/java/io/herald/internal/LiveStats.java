@@ -53,17 +53,9 @@ public final class LiveStats {
         double seconds = continued && lastAt > 0 && now > lastAt ? (now - lastAt) / 1000.0 : 0;
         Map<String, Long> published = new HashMap<>(Math.max(16, lastPublished.size() * 2));
         PriorityQueue<Busy> top = new PriorityQueue<>(TOP_CHANNELS + 1, (a, b) -> Long.compare(a.delta, b.delta));
-        long systemActive = 0;
-        long systemIdle = 0;
         for (ChannelStats c : stats.all()) {
             long n = c.published();
             if (ChannelNames.isSystem(c.channel)) {
-                // Herald's own channels never complete
-                if (n > 0) {
-                    systemActive++;
-                } else {
-                    systemIdle++;
-                }
                 continue;
             }
             published.put(c.channel, n);
@@ -79,14 +71,12 @@ public final class LiveStats {
         lastPublished = published;
         lastAt = now;
 
-        ChannelSummary summary = stats.summary(null);
+        ChannelSummary summary = stats.summary(null, false);
         Map<String, Object> channels = new LinkedHashMap<>();
-        long active = summary.active() - systemActive;
-        long idle = summary.idle() - systemIdle;
-        channels.put("active", active);
-        channels.put("idle", idle);
+        channels.put("active", summary.active());
+        channels.put("idle", summary.idle());
         channels.put("completed", summary.completed());
-        channels.put("total", active + idle + summary.completed());
+        channels.put("total", summary.total());
         s.put("channels", channels);
 
         List<Busy> busiest = new ArrayList<>(top);

@@ -77,8 +77,12 @@ public final class StatsRegistry {
         return removed;
     }
 
-    /** The channels in aggregate, of {@code namespace} or, when null, of every namespace. */
-    public ChannelSummary summary(String namespace) {
+    /**
+     * The channels in aggregate, of {@code namespace} or, when null, of every namespace; Herald's
+     * own channels ({@code $…}) only when {@code system} is true or {@code namespace} is theirs.
+     */
+    public ChannelSummary summary(String namespace, boolean system) {
+        boolean withSystem = system || namespace != null && ChannelNames.isSystem(namespace);
         long now = clock.epochMillis();
         long active = 0;
         long idle = 0;
@@ -87,7 +91,8 @@ public final class StatsRegistry {
         long messages = 0;
         long all = 0;
         for (ChannelStats s : channels.values()) {
-            if (namespace != null && !ChannelNames.namespace(s.channel).equals(namespace)) {
+            if (namespace != null && !ChannelNames.namespace(s.channel).equals(namespace)
+                    || !withSystem && ChannelNames.isSystem(s.channel)) {
                 continue;
             }
             long published = s.published();

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * HeraldServer server = HeraldServer.create(ServerConfig.newBuilder().port(0).build());
  * Herald herald = Herald.builder().transport(server).start();
  * int port = server.port();
- * herald.close(); // graceful: shutdown frames, close 1001, within the drain timeout
+ * herald.close(); // graceful: shutdown frames, close 1001, publishes under way answered, within the drain timeout
  * }</pre>
  *
  * <p>Thread-safe. Started and shut down by the {@link Herald} it is given to.
@@ -55,6 +55,9 @@ public final class HeraldServer implements Transport {
     private final ServerConfig config;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean shutdown = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Set by {@link #shutdown()}, finished by {@link #stop()}. */
+    private volatile Shutdown shutdownSteps;
     private volatile ServerContext context;
     private volatile EventLoopGroup bossGroup;
     private volatile EventLoopGroup workerGroup;
@@ -187,9 +190,10 @@ public final class HeraldServer implements Transport {
     }
 
     /**
-     * Graceful shutdown (SPEC §11): stop accepting, send every client {@code shutdown} with a
-     * jittered {@code reconnectAfterMs}, close with 1001, wait for them to go within the drain
-     * timeout, then cut what is left and stop the event loops. Blocks until done. Idempotent.
+     * Graceful shutdown (SPEC §11), first part: stop accepting, send every client {@code shutdown}
+     * with a jittered {@code reconnectAfterMs}, close with 1001, wait for them to go within the
+     * drain timeout. The event loops keep running so that publishes under way, which the engine
+     * completes as it closes, are answered; {@link #stop()} ends them. Blocks until done. Idempotent.
      */
     @Override
     public void shutdown() {
@@ -197,6 +201,21 @@ public final class HeraldServer implements Transport {
             return;
         }
         context.herald().removeStatsSource(context.statsSource());
-        new Shutdown(context, serverChannel, allChannels, bossGroup, workerGroup).run();
+        Shutdown s = new Shutdown(context, serverChannel, allChannels, bossGroup, workerGroup);
+        shutdownSteps = s;
+        s.drain();
+    }
+
+    /**
+     * Graceful shutdown, last part, after the engine has closed: lets the answers to publishes under
+     * way go out, cuts the connections left and stops the event loops. Blocks until done. Idempotent.
+     */
+    @Override
+    public void stop() {
+        Shutdown s = shutdownSteps;
+        if (s == null || !stopped.compareAndSet(false, true)) {
+            return;
+        }
+        s.stop();
     }
 }

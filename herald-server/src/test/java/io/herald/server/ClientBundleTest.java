@@ -73,7 +73,8 @@ class ClientBundleTest {
     @Test
     void refusesAnotherMethod() {
         TestServer.Response r = server.request("POST", "/herald.js", "x");
-        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.status()).isEqualTo(405);
+        assertThat(r.json().path("error").path("code").asText()).isEqualTo("method_not_allowed");
     }
 
     private static byte[] gunzip(byte[] bytes) throws IOException {

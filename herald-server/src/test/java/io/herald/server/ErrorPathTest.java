@@ -81,9 +81,19 @@ class ErrorPathTest {
     }
 
     @Test
-    void unknownMethodOnAKnownPathIsABadRequestBeforeAnyCredentialCheck() {
-        assertError(server.request("GET", "/api/publish", null), 400, "bad_request", "method GET not allowed; use POST");
-        assertError(server.request("PUT", "/api/channels/a:1", "{}"), 400, "bad_request", "use GET");
+    void wrongMethodOnAKnownPathIs405WithAllowBeforeAnyCredentialCheck() {
+        assertError(server.request("GET", "/api/publish", null), 405, "method_not_allowed", "method GET not allowed; use POST");
+        assertError(server.request("PUT", "/api/channels/a:1", "{}"), 405, "method_not_allowed", "use GET or DELETE");
+        assertError(server.request("POST", "/api/channels", "{}"), 405, "method_not_allowed", "use GET");
+        try (RawHttp http = RawHttp.connect(server.port())) {
+            RawHttp.Response r = http.send("DELETE /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(405);
+            assertThat(r.header("Allow")).isEqualTo("POST");
+            assertThat(r.json().path("error").path("code").asText()).isEqualTo("method_not_allowed");
+            r = http.send("PATCH /api/channels/a:1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").read();
+            assertThat(r.status()).as("the connection stays usable").isEqualTo(405);
+            assertThat(r.header("Allow")).isEqualTo("GET, DELETE");
+        }
     }
 
     @Test

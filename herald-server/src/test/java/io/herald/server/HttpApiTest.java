@@ -100,7 +100,7 @@ class HttpApiTest {
             POST | /api/broadcast | {"channels":[],"event":"e"}                 | 400 | bad_request
             POST | /api/broadcast | {"channels":[1],"event":"e"}                | 400 | bad_request
             POST | /api/nothing   | {}                                          | 404 | not_found
-            GET  | /api/publish   |                                             | 400 | bad_request
+            GET  | /api/publish   |                                             | 405 | method_not_allowed
             GET  | /ws            |                                             | 400 | bad_request
             """)
     void badRequestsGetJsonErrors(String method, String path, String body, int status, String code) {

@@ -3,6 +3,7 @@ package io.herald.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.Error;
@@ -343,6 +344,9 @@ final class OpenApiContract {
             } catch (NumberFormatException notANumber) {
                 return TextNode.valueOf(value); // refused by the schema's type
             }
+        }
+        if (type.equals("boolean") && (value.equals("true") || value.equals("false"))) {
+            return BooleanNode.valueOf(value.equals("true"));
         }
         return TextNode.valueOf(value);
     }

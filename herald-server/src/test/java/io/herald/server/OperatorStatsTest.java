@@ -86,6 +86,40 @@ class OperatorStatsTest {
     }
 
     @Test
+    void heraldsOwnChannelsStayOutOfTheListingsAndCountsUnlessAskedForAndKeepTheirOwnMetrics() {
+        try (TestServer server = TestServer.start();
+                TestClient watcher = server.subscriber("room:1")) { // its occupancy goes to $herald:occupancy
+            server.publish("room:1", "tick", "1");
+            watcher.nextMessage();
+            await().until(() -> server.get("/api/channels?system=true").json().path("matching").asLong() == 2);
+
+            JsonNode listed = server.get("/api/channels").json();
+            assertThat(listed.path("matching").asLong()).isEqualTo(1);
+            assertThat(listed.path("channels").get(0).path("channel").asText()).isEqualTo("room:1");
+            JsonNode stats = server.get("/api/stats").json();
+            assertThat(stats.path("total_channels").asLong()).isEqualTo(1);
+            assertThat(stats.path("active_channels").asLong()).isEqualTo(1);
+            assertThat(stats.path("total_messages").asLong()).isEqualTo(1);
+            assertThat(stats.path("channels")).extracting(c -> c.path("channel").asText()).containsExactly("room:1");
+
+            JsonNode all = server.get("/api/stats?system=true").json();
+            assertThat(all.path("total_channels").asLong()).isEqualTo(2);
+            assertThat(all.path("total_messages").asLong()).isEqualTo(2);
+            assertThat(all.path("channels")).extracting(c -> c.path("channel").asText())
+                    .containsExactly("$herald:occupancy", "room:1");
+            assertThat(server.get("/api/channels?system=true").json().path("channels"))
+                    .extracting(c -> c.path("channel").asText()).containsExactly("$herald:occupancy", "room:1");
+            JsonNode own = server.get("/api/stats?namespace=$herald").json();
+            assertThat(own.path("total_channels").asLong()).as("their namespace asks for them").isEqualTo(1);
+            assertThat(server.get("/api/stats?system=maybe").status()).isEqualTo(400);
+
+            String metrics = server.get("/metrics").body();
+            assertThat(metrics).contains("herald_messages_published_total{namespace=\"$herald\"} 1.0",
+                    "herald_messages_published_total{namespace=\"room\"} 1.0");
+        }
+    }
+
+    @Test
     void aPublisherAsksHowManyWatchAChannelWithItsPublishKeyAndAnUntouchedChannelIsZeroNot404() {
         try (TestServer server = TestServer.start()) {
             TestServer.Response none = server.request("GET", "/api/channels/nobody:here/subscribers", null,

@@ -35,14 +35,16 @@ final class AdminApi {
     }
 
     /**
-     * {@code GET /api/stats[?namespace=]}: the channels in aggregate, then each channel held now.
-     * Completed channels count until {@code stats.window} after their cleanup; subscribing alone does
-     * not make a channel active (it is idle until its first message).
+     * {@code GET /api/stats[?namespace=&system=]}: the channels in aggregate, then each channel held
+     * now. Completed channels count until {@code stats.window} after their cleanup; subscribing alone
+     * does not make a channel active (it is idle until its first message). Herald's own channels
+     * ({@code $…}) only with {@code system=true} or their namespace.
      */
     void stats(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder query) {
         String namespace = param(query, "namespace");
-        List<ChannelInfo> channels = channels(namespace);
-        ChannelSummary summary = server.herald().summary(namespace);
+        boolean system = boolParam(query, "system");
+        List<ChannelInfo> channels = channels(namespace, system);
+        ChannelSummary summary = server.herald().summary(namespace, system);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total_channels", summary.total());
         body.put("active_channels", summary.active());
@@ -72,15 +74,16 @@ final class AdminApi {
     }
 
     /**
-     * {@code GET /api/channels[?namespace=&search=&limit=&offset=]}: the channels by name, those
-     * whose name contains {@code search} (ignoring case) when given; every one, or one page of
-     * {@code limit} from {@code offset}, with how many match.
+     * {@code GET /api/channels[?namespace=&search=&limit=&offset=&system=]}: the channels by name,
+     * those whose name contains {@code search} (ignoring case) when given; every one, or one page of
+     * {@code limit} from {@code offset}, with how many match. Herald's own channels ({@code $…})
+     * only with {@code system=true} or their namespace.
      */
     void listChannels(ChannelHandlerContext ctx, boolean keepAlive, QueryStringDecoder query) {
         String search = param(query, "search");
         Integer limit = param(query, "limit") == null ? null : intParam(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
-        List<ChannelInfo> all = channels(param(query, "namespace"));
+        List<ChannelInfo> all = channels(param(query, "namespace"), boolParam(query, "system"));
         if (search != null) {
             String needle = search.toLowerCase(java.util.Locale.ROOT);
             all.removeIf(c -> !c.channel().toLowerCase(java.util.Locale.ROOT).contains(needle));
@@ -242,10 +245,14 @@ final class AdminApi {
         HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, Map.of("closed", id));
     }
 
-    private List<ChannelInfo> channels(String namespace) {
+    /** The channels of {@code namespace} (all when null) by name; Herald's own as {@link io.herald.Herald#summary(String, boolean)} counts them. */
+    private List<ChannelInfo> channels(String namespace, boolean system) {
         List<ChannelInfo> all = new ArrayList<>(server.herald().channels());
         if (namespace != null) {
             all.removeIf(c -> !ChannelNames.namespace(c.channel()).equals(namespace));
+        }
+        if (!system && (namespace == null || !ChannelNames.isSystem(namespace))) {
+            all.removeIf(c -> ChannelNames.isSystem(c.channel()));
         }
         all.sort(Comparator.comparing(ChannelInfo::channel));
         return all;
@@ -306,6 +313,18 @@ final class AdminApi {
     private static String param(QueryStringDecoder q, String name) {
         List<String> v = q.parameters().get(name);
         return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
+    }
+
+    /** {@code true} or {@code false}; absent is false. */
+    private static boolean boolParam(QueryStringDecoder q, String name) {
+        String v = param(q, name);
+        if (v == null || v.equals("false")) {
+            return false;
+        }
+        if (v.equals("true")) {
+            return true;
+        }
+        throw HeraldException.badRequest("'" + name + "' must be true or false");
     }
 
     private static int intParam(QueryStringDecoder q, String name, int dflt, int min, int max) {

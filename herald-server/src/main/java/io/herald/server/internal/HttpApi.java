@@ -52,16 +52,9 @@ final class HttpApi {
             for (int i = 0; i < body.size(); i++) {
                 messages.add(readAt(body.get(i), null, "[" + i + "]"));
             }
-            publishAll(ctx, keepAlive, messages);
+            publishAll(ctx, keepAlive, messages, true);
         } else if (body.isObject()) {
-            Message m = readAt(body, null, null);
-            server.herald().publish(m).whenComplete((p, err) -> {
-                if (err != null) {
-                    failed(ctx, keepAlive, err);
-                } else {
-                    HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, result(p));
-                }
-            });
+            publishAll(ctx, keepAlive, List.of(readAt(body, null, null)), false);
         } else {
             throw HeraldException.badRequest("the body must be a message object or an array of messages");
         }
@@ -86,7 +79,7 @@ final class HttpApi {
             }
             messages.add(MessageJson.read(body, ChannelNames.validate(ch.asText())));
         }
-        publishAll(ctx, keepAlive, messages);
+        publishAll(ctx, keepAlive, messages, true);
     }
 
     /**
@@ -119,21 +112,38 @@ final class HttpApi {
         HttpResponses.text(ctx, keepAlive, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", text);
     }
 
-    private void publishAll(ChannelHandlerContext ctx, boolean keepAlive, List<Message> messages) {
-        List<CompletableFuture<Publication>> futures = new ArrayList<>(messages.size());
-        for (Message m : messages) {
-            futures.add(server.herald().publish(m));
+    /**
+     * Publishes {@code messages} and answers once the engine has taken them all: their results, as
+     * an array when {@code many}. Counted in {@link ServerContext#pendingAnswers()} until the answer
+     * is written, so a shutdown sends it before it closes the connection.
+     */
+    private void publishAll(ChannelHandlerContext ctx, boolean keepAlive, List<Message> messages, boolean many) {
+        PendingAnswers pending = server.pendingAnswers();
+        pending.begin();
+        CompletableFuture<?>[] futures = new CompletableFuture<?>[messages.size()];
+        try {
+            for (int i = 0; i < futures.length; i++) {
+                futures[i] = server.herald().publish(messages.get(i));
+            }
+        } catch (RuntimeException e) {
+            pending.end();
+            throw e;
         }
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> {
-            if (err != null) {
-                failed(ctx, keepAlive, err);
-                return;
+        CompletableFuture<?> all = futures.length == 1 ? futures[0] : CompletableFuture.allOf(futures);
+        all.whenComplete((v, err) -> {
+            try {
+                if (err != null) {
+                    failed(ctx, keepAlive, err);
+                    return;
+                }
+                List<Map<String, Object>> results = new ArrayList<>(futures.length);
+                for (CompletableFuture<?> f : futures) {
+                    results.add(result((Publication) f.join()));
+                }
+                HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, many ? Map.of("results", results) : results.get(0));
+            } finally {
+                pending.end();
             }
-            List<Map<String, Object>> results = new ArrayList<>(futures.size());
-            for (CompletableFuture<Publication> f : futures) {
-                results.add(result(f.join()));
-            }
-            HttpResponses.json(ctx, keepAlive, HttpResponseStatus.OK, Map.of("results", results));
         });
     }
 

@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -43,9 +44,15 @@ final class HttpResponses {
         send(ctx, keepAlive, res);
     }
 
-    /** Answers {@code e}: its code's HTTP status ({@link ErrorCode#httpStatus()}) and the JSON error body. */
+    /**
+     * Answers {@code e}: its code's HTTP status ({@link ErrorCode#httpStatus()}) and the JSON error
+     * body; a 405 names the methods its path takes in {@code Allow}.
+     */
     static void error(ChannelHandlerContext ctx, boolean keepAlive, HeraldException e) {
-        send(ctx, keepAlive, errorResponse(e, HttpResponseStatus.valueOf(e.code().httpStatus()), EmptyHttpHeaders.INSTANCE));
+        HttpHeaders headers = e instanceof MethodNotAllowedException m
+                ? new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, m.allowHeader())
+                : EmptyHttpHeaders.INSTANCE;
+        send(ctx, keepAlive, errorResponse(e, HttpResponseStatus.valueOf(e.code().httpStatus()), headers));
     }
 
     /**

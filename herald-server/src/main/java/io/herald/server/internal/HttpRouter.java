@@ -173,9 +173,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             admin.removeState(ctx, keepAlive, ChannelNames.validate(path.substring(14, path.length() - STATE.length())), query);
         } else if (path.startsWith("/api/channels/") && path.length() > 14) {
             String channel = path.substring(14);
-            if (!method.equals(HttpMethod.DELETE)) {
-                requireMethod(method, HttpMethod.GET);
-            }
+            requireMethod(method, HttpMethod.GET, HttpMethod.DELETE);
             authorize(req, Role.ADMIN);
             if (method.equals(HttpMethod.GET) && channel.endsWith(HISTORY) && channel.length() > HISTORY.length()) {
                 admin.history(ctx, keepAlive, ChannelNames.validate(channel.substring(0, channel.length() - HISTORY.length())),
@@ -327,10 +325,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 server.clock().epochMillis(), remote(ctx), req.headers().get(HttpHeaderNames.USER_AGENT, ""));
     }
 
-    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
-        if (!actual.equals(expected)) {
-            throw HeraldException.badRequest("method " + actual + " not allowed; use " + expected);
+    /** Throws {@code 405 method_not_allowed}, naming {@code allowed}, unless {@code actual} is one of them. */
+    private static void requireMethod(HttpMethod actual, HttpMethod... allowed) {
+        for (HttpMethod m : allowed) {
+            if (actual.equals(m)) {
+                return;
+            }
         }
+        throw MethodNotAllowedException.of(actual, allowed);
     }
 
     private static String remote(ChannelHandlerContext ctx) {

@@ -29,6 +29,7 @@ public final class ServerContext {
     private final ServerConfig config;
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private final OpenSockets sockets = new OpenSockets();
+    private final PendingAnswers pendingAnswers = new PendingAnswers();
     private final ServerMetrics metrics;
     private final Authenticator auth;
     private final AtomicLong badInputs = new AtomicLong();
@@ -92,6 +93,11 @@ public final class ServerContext {
     /** Every open TCP connection, HTTP and WebSocket: what the connection limits count. */
     OpenSockets sockets() {
         return sockets;
+    }
+
+    /** HTTP requests whose answer waits for the engine (publishes): a shutdown lets them be answered. */
+    PendingAnswers pendingAnswers() {
+        return pendingAnswers;
     }
 
     /** The remote IP address of {@code channel} ({@code ?} when it has none). */

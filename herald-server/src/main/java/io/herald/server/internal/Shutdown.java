@@ -8,15 +8,25 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The steps of a graceful shutdown (SPEC §11), bounded by the drain timeout. */
-public final class Shutdown implements Runnable {
+/**
+ * The steps of a graceful shutdown (SPEC §11), bounded by the drain timeout, in two parts around
+ * the engine's close: {@link #drain()} stops accepting and sends the clients away; {@link #stop()},
+ * once the engine has closed (and so completed every publish under way), lets the answers to those
+ * publishes go out, then closes what is left and stops the event loops.
+ */
+public final class Shutdown {
     private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
+    /** How long {@link #stop()} waits for answers the engine completed, at least, when the drain timeout has passed. */
+    private static final long ANSWER_GRACE_MILLIS = 1_000;
 
     private final ServerContext server;
     private final Channel serverChannel;
     private final ChannelGroup allChannels;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    private long start;
+    private long deadline;
+    private int unfinished;
 
     public Shutdown(ServerContext server, Channel serverChannel, ChannelGroup allChannels, EventLoopGroup bossGroup,
             EventLoopGroup workerGroup) {
@@ -27,10 +37,14 @@ public final class Shutdown implements Runnable {
         this.workerGroup = workerGroup;
     }
 
-    @Override
-    public void run() {
-        long start = System.nanoTime();
-        long deadline = start + server.config().drainTimeout().toNanos();
+    /**
+     * Marks the server draining, closes the listening socket, flushes what is pending, tells every
+     * client connection to go and waits for them to close, within the drain timeout. The event loops
+     * keep running, and plain HTTP connections stay open for their answers.
+     */
+    public void drain() {
+        start = System.nanoTime();
+        deadline = start + server.config().drainTimeout().toNanos();
         server.startDraining();
         serverChannel.close().awaitUninterruptibly(remainingMillis(deadline));
         int sessions = server.connections().active();
@@ -42,11 +56,23 @@ public final class Shutdown implements Runnable {
         for (Connection s : server.connections().sessions()) {
             s.executor().execute(s::shutdown);
         }
-        // Plain HTTP connections (publishers) get no frame; they are closed once the clients are told.
-        int unfinished = awaitSessionsClosed(deadline);
-        allChannels.close().awaitUninterruptibly(Math.max(1, remainingMillis(deadline)));
+        unfinished = awaitSessionsClosed(deadline);
+    }
+
+    /**
+     * After the engine has closed: waits for the answers to publishes under way to be written (the
+     * rest of the drain timeout, at least {@link #ANSWER_GRACE_MILLIS}), closes every connection
+     * left (plain HTTP ones, and clients that were cut) and stops the event loops.
+     */
+    public void stop() {
+        int unanswered = server.pendingAnswers().awaitNone(Math.max(ANSWER_GRACE_MILLIS, remainingMillis(deadline)));
+        if (unanswered > 0) {
+            log.warn("{} HTTP requests had no answer from the engine and were cut", unanswered);
+        }
+        // queued on each connection's loop after the answers already written, so those go out first
+        allChannels.close().awaitUninterruptibly(Math.max(ANSWER_GRACE_MILLIS, remainingMillis(deadline)));
         workerGroup.shutdownGracefully(0, Math.max(1, remainingMillis(deadline)), TimeUnit.MILLISECONDS)
-                .awaitUninterruptibly(Math.max(1, remainingMillis(deadline)));
+                .awaitUninterruptibly(Math.max(ANSWER_GRACE_MILLIS, remainingMillis(deadline)));
         bossGroup.shutdownGracefully(0, 1, TimeUnit.MILLISECONDS).awaitUninterruptibly(Math.max(1, remainingMillis(deadline)));
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (unfinished == 0) {
