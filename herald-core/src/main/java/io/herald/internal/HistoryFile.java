@@ -69,6 +69,8 @@ final class HistoryFile {
     private final MVMap<String, String> store;
     /** Each channel's records, oldest first. */
     private final Map<String, RecordIndex> index = new HashMap<>();
+    /** What each record and retained entry is encoded into before the file takes a copy. */
+    private final RecordBuffer buffer = new RecordBuffer();
     private long nextKey;
 
     private HistoryFile(MVStore mv) {
@@ -230,7 +232,7 @@ final class HistoryFile {
             if (p == null) {
                 retained.remove(prefix + key);
             } else {
-                retained.put(prefix + key, PublicationCodec.encode(p));
+                retained.put(prefix + key, PublicationCodec.encodeAlone(p, buffer));
             }
         });
     }
@@ -243,7 +245,7 @@ final class HistoryFile {
             own.removeFirst();
         }
         long key = nextKey++;
-        records.put(key, r.encode());
+        records.put(key, r.encode(buffer));
         own.add(key, r.lastPublished());
     }
 
