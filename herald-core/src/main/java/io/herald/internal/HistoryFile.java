@@ -220,12 +220,12 @@ final class HistoryFile {
             return;
         }
         long start = t.historyStart();
-        List<Publication> held = new ArrayList<>();
-        for (PendingWrites.Append a : t.appends()) {
-            if (a.publication().offset() >= start) {
-                held.add(a.publication());
-            }
+        List<Publication> appended = t.appended();
+        int first = 0; // offsets increase: what the stream still holds is a suffix
+        while (first < appended.size() && appended.get(first).offset() < start) {
+            first++;
         }
+        List<Publication> held = appended.subList(first, appended.size());
         append(new HistoryRecord(channel, t.epoch(), t.offset(), start, t.completedAt(), t.lastActive(), held), start);
         String prefix = channel + ' ';
         t.retained().forEach((key, p) -> {

@@ -74,12 +74,12 @@ final class RecordBuffer {
         return this;
     }
 
-    /** The remaining bytes of {@code data} after their length, an int; {@code data}'s position does not move. */
+    /** The remaining bytes of {@code data} after their length, an int; {@code data}'s position moves to its end. */
     RecordBuffer putBytes(ByteBuffer data) {
         int n = data.remaining();
         putInt(n);
         ensure(n);
-        data.duplicate().get(bytes, length, n);
+        data.get(bytes, length, n);
         length += n;
         return this;
     }
