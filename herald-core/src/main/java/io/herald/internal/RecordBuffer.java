@@ -11,11 +11,18 @@ import java.util.Arrays;
  * message's data is copied from its UTF-8 bytes. Not thread-safe: the committer's.
  */
 final class RecordBuffer {
-    private byte[] bytes = new byte[4096];
+    private static final int INITIAL = 4096;
+    /** Larger than this, the buffer is let go after its record: one record of large messages does not pin it. */
+    private static final int KEPT = 1 << 20;
+
+    private byte[] bytes = new byte[INITIAL];
     private int length;
 
     /** Starts a new record. */
     RecordBuffer clear() {
+        if (bytes.length > KEPT) {
+            bytes = new byte[INITIAL];
+        }
         length = 0;
         return this;
     }
