@@ -10,7 +10,7 @@ seconds=${1:-10}
 counts=${2:-"1 16 64 256 1024"}
 flush=${3:-100}
 channels=${4:-100}
-[ "${5:-}" = --no-build ] || ./mvnw -B -ntp -q -o package -pl herald-core,herald-server,bench -DskipTests -Dfuzz.skip=true
+[ "${5:-}" = --no-build ] || ./mvnw -B -ntp -q -o package -pl herald-server,bench -am -DskipTests -Dfuzz.skip=true
 server_cpu=() load_cpu=()
 if command -v taskset >/dev/null; then server_cpu=(taskset -c 0); load_cpu=(taskset -c 1); fi
 export HERALD_BENCH_API_KEY=$(od -An -N16 -tx1 /dev/urandom | tr -d " \n")

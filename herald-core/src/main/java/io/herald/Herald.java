@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +81,8 @@ public final class Herald implements AutoCloseable {
     private final List<StatsSource> statsSources = new CopyOnWriteArrayList<>();
     private final String nodeId;
     private final LiveStats liveStats;
+    /** Counts a publication once its engine accepted it; one instance, not a lambda per publish. */
+    private final Function<Publication, Publication> countPublished = this::countPublished;
     /** Whether the last stats tick found a watcher; read and written by the stats thread only. */
     private boolean statsWatched;
     private ScheduledExecutorService statsTicker;
@@ -128,16 +131,18 @@ public final class Herald implements AutoCloseable {
         if (closed.get()) {
             return CompletableFuture.failedFuture(HeraldException.engineUnavailable("Herald is closed"));
         }
-        Message m = normalize(message);
-        return engine.publish(m).thenApply(p -> {
-            ChannelStats s = stats.of(p.channel());
-            s.published(p.ts(), m.finalMessage());
-            if (m.finalMessage()) {
-                log.info("channel {} completed after {} s: {} published, {} delivered, {} coalesced, {} dropped",
-                        p.channel(), s.elapsedSeconds(p.ts()), s.published(), s.delivered(), s.coalesced(), s.dropped());
-            }
-            return p;
-        });
+        return engine.publish(normalize(message)).thenApply(countPublished);
+    }
+
+    private Publication countPublished(Publication p) {
+        ChannelStats s = stats.of(p.channel());
+        boolean completes = p.message().finalMessage();
+        s.published(p.ts(), completes);
+        if (completes) {
+            log.info("channel {} completed after {} s: {} published, {} delivered, {} coalesced, {} dropped",
+                    p.channel(), s.elapsedSeconds(p.ts()), s.published(), s.delivered(), s.coalesced(), s.dropped());
+        }
+        return p;
     }
 
     /**

@@ -70,6 +70,9 @@ public final class HeraldConfig {
 
     /** The options that apply to {@code channel}. */
     public NamespaceOptions optionsFor(String channel) {
+        if (namespaces.isEmpty()) { // no name to cut out of the channel's, on every publish
+            return defaults;
+        }
         return namespaces.getOrDefault(ChannelNames.namespace(channel), defaults);
     }
 

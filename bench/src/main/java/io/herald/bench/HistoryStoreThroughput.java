@@ -108,17 +108,44 @@ public final class HistoryStoreThroughput {
         Thread.sleep(Math.max(2, seconds / 3) * 1000L);
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
+        Map<String, Long> threadsStart = threadCpuNanos();
         long before = acked.sum();
         Thread.sleep(seconds * 1000L);
         long count = acked.sum() - before;
         double cpu = processCpuNanos() - cpuStart;
+        Map<String, Long> threadsEnd = threadCpuNanos();
         double rate = count / ((System.nanoTime() - start) / 1e9);
         stop.set(true);
         done.await();
         herald.close();
         System.out.printf("%-22s %,12.0f publishes/s acknowledged, %.2f µs CPU each  (%d failed)%n", name, rate,
                 cpu / 1e3 / count, failed.sum());
+        StringBuilder split = new StringBuilder("  CPU per publish by thread (µs):");
+        long javaThreads = 0;
+        for (Map.Entry<String, Long> e : threadsEnd.entrySet()) {
+            long used = e.getValue() - threadsStart.getOrDefault(e.getKey(), 0L);
+            javaThreads += used;
+            split.append(String.format(" %s %.2f,", e.getKey(), used / 1e3 / count));
+        }
+        System.out.println(split.append(String.format(" GC and JIT %.2f", (cpu - javaThreads) / 1e3 / count)));
         return rate;
+    }
+
+    /** CPU time of the live threads, summed by role: publishers, the store's committer and ack threads, the rest. */
+    private static Map<String, Long> threadCpuNanos() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            long nanos = mx.getThreadCpuTime(t.getThreadId());
+            String name = t.getThreadName();
+            String role = name.startsWith("publisher-") ? "publishers"
+                    : name.startsWith("herald-history-") ? name.substring("herald-history-".length()) : "other";
+            out.merge(role, Math.max(0, nanos), Long::sum);
+        }
+        return out;
     }
 
     private static long processCpuNanos() {

@@ -281,7 +281,7 @@ final class DiskStore implements StreamStore {
         unwritten.addAll(taken);
         long appended = 0;
         for (PendingWrites.Taken t : taken) {
-            appended += t.appends().size();
+            appended += t.appended().size();
         }
         try {
             if (file == null) {
@@ -324,11 +324,13 @@ final class DiskStore implements StreamStore {
         }
         acks.execute(() -> {
             for (PendingWrites.Taken t : taken) {
-                for (PendingWrites.Append a : t.appends()) {
+                List<Publication> published = t.appended();
+                List<CompletableFuture<Publication>> futures = t.futures();
+                for (int i = 0; i < futures.size(); i++) {
                     if (f == null) {
-                        a.future().complete(a.publication());
+                        futures.get(i).complete(published.get(i));
                     } else {
-                        a.future().completeExceptionally(f);
+                        futures.get(i).completeExceptionally(f);
                     }
                 }
             }

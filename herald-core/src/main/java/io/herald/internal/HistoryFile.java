@@ -69,6 +69,8 @@ final class HistoryFile {
     private final MVMap<String, String> store;
     /** Each channel's records, oldest first. */
     private final Map<String, RecordIndex> index = new HashMap<>();
+    /** What each record and retained entry is encoded into before the file takes a copy. */
+    private final RecordBuffer buffer = new RecordBuffer();
     private long nextKey;
 
     private HistoryFile(MVStore mv) {
@@ -218,19 +220,19 @@ final class HistoryFile {
             return;
         }
         long start = t.historyStart();
-        List<Publication> held = new ArrayList<>();
-        for (PendingWrites.Append a : t.appends()) {
-            if (a.publication().offset() >= start) {
-                held.add(a.publication());
-            }
+        List<Publication> appended = t.appended();
+        int first = 0; // offsets increase: what the stream still holds is a suffix
+        while (first < appended.size() && appended.get(first).offset() < start) {
+            first++;
         }
+        List<Publication> held = appended.subList(first, appended.size());
         append(new HistoryRecord(channel, t.epoch(), t.offset(), start, t.completedAt(), t.lastActive(), held), start);
         String prefix = channel + ' ';
         t.retained().forEach((key, p) -> {
             if (p == null) {
                 retained.remove(prefix + key);
             } else {
-                retained.put(prefix + key, PublicationCodec.encode(p));
+                retained.put(prefix + key, PublicationCodec.encodeAlone(p, buffer));
             }
         });
     }
@@ -243,7 +245,7 @@ final class HistoryFile {
             own.removeFirst();
         }
         long key = nextKey++;
-        records.put(key, r.encode());
+        records.put(key, r.encode(buffer));
         own.add(key, r.lastPublished());
     }
 

@@ -37,6 +37,8 @@ public final class MemoryEngine implements Engine {
     private final ConcurrentHashMap<String, ChannelStream> channels = new ConcurrentHashMap<>();
     private final StreamStore store;
     private final HistoryCounters historyCounters = new HistoryCounters();
+    /** One instance for every {@code computeIfAbsent}, not a method reference made per publish. */
+    private final Function<String, ChannelStream> newStream = this::newStream;
     private volatile Context context;
     private volatile boolean closed;
 
@@ -71,7 +73,7 @@ public final class MemoryEngine implements Engine {
         }
         NamespaceOptions options = context.config().optionsFor(message.channel());
         while (true) {
-            ChannelStream stream = channels.computeIfAbsent(message.channel(), this::newStream);
+            ChannelStream stream = channels.computeIfAbsent(message.channel(), newStream);
             synchronized (stream) {
                 if (stream.removed) {
                     continue; // the map holds its successor by now
@@ -114,7 +116,7 @@ public final class MemoryEngine implements Engine {
             if (stream == null) {
                 ChannelNames.validate(channel);
                 // a new channel is active from its creation; reading a known one is not activity
-                stream = channels.computeIfAbsent(channel, this::newStream);
+                stream = channels.computeIfAbsent(channel, newStream);
             }
             StreamPosition position = stream.position();
             if (!stream.removed) {

@@ -17,18 +17,16 @@ import java.util.concurrent.CompletableFuture;
  * <p>Guarded by the stream's lock, except {@link #durableOffset}, which the committer writes.
  */
 final class PendingWrites {
-    /** A publication and the future its publisher waits on until it is committed. */
-    record Append(Publication publication, CompletableFuture<Publication> future) {
-    }
-
     /**
      * What {@link #take} took: the stream's state at that moment (history starts at {@code
-     * historyStart}, offset, completion and activity times), the appends since the last take
-     * (offsets increasing), the retained keys changed (a {@code null} value: removed), and
-     * whether the stream was removed. Written by the committer, in the order taken.
+     * historyStart}, offset, completion and activity times), the publications appended since the
+     * last take (offsets increasing) and, at the same index, the futures their publishers wait on,
+     * the retained keys changed (a {@code null} value: removed), and whether the stream was
+     * removed. Written by the committer, in the order taken.
      */
-    record Taken(PendingWrites source, String epoch, boolean removed, List<Append> appends,
-            Map<String, Publication> retained, long historyStart, long offset, long completedAt, long lastActive) {
+    record Taken(PendingWrites source, String epoch, boolean removed, List<Publication> appended,
+            List<CompletableFuture<Publication>> futures, Map<String, Publication> retained, long historyStart,
+            long offset, long completedAt, long lastActive) {
         String channel() {
             return source.channel;
         }
@@ -44,7 +42,9 @@ final class PendingWrites {
     volatile long durableOffset;
     /** In the store's queue of streams to write: set when queued, cleared by {@link #take}. */
     boolean queued;
-    private List<Append> appends = new ArrayList<>();
+    /** Two lists rather than a pair per publication: one object less for each of the many that wait for a commit. */
+    private List<Publication> appended = new ArrayList<>();
+    private List<CompletableFuture<Publication>> futures = new ArrayList<>();
     private Map<String, Publication> retained;
     private boolean removed;
 
@@ -56,7 +56,8 @@ final class PendingWrites {
     }
 
     void appended(Publication p, CompletableFuture<Publication> future, String retainedKey) {
-        appends.add(new Append(p, future));
+        appended.add(p);
+        futures.add(future);
         if (retainedKey != null) {
             retained().put(retainedKey, p);
         }
@@ -80,9 +81,11 @@ final class PendingWrites {
     /** Takes what changed since the last take, with the stream's state now, and starts over. */
     Taken take() {
         synchronized (stream) {
-            Taken t = new Taken(this, stream.epoch, removed, appends, retained == null ? Map.of() : retained,
+            Taken t = new Taken(this, stream.epoch, removed, appended, futures, retained == null ? Map.of() : retained,
                     stream.historyStart(), stream.offset, stream.completedAt, stream.lastActive);
-            appends = new ArrayList<>(Math.min(appends.size(), 1024));
+            int expected = Math.min(appended.size(), 1024);
+            appended = new ArrayList<>(expected);
+            futures = new ArrayList<>(expected);
             retained = null;
             queued = false;
             return t;

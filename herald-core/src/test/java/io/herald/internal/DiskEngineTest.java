@@ -240,7 +240,7 @@ class DiskEngineTest {
         MVMap<String, byte[]> history = old.openMap("history");
         for (long o = 3; o <= 5; o++) {
             Publication p = new Publication(Message.builder("hist:old", "e" + o).build(), "ep1", o, clock.epochMillis());
-            history.put(String.format("hist:old %016x", o), PublicationCodec.encode(p));
+            history.put(String.format("hist:old %016x", o), FormatOne.publication(p));
         }
         old.<String, String>openMap("streams").put("hist:old", "ep1 5 0 1005");
         old.<String, String>openMap("reserved").put("hist:old", "ep1 2048");
@@ -261,6 +261,39 @@ class DiskEngineTest {
         } finally {
             mv.close();
         }
+    }
+
+    @Test
+    void aLogOfFormatOneRecordsIsReadAndKeptBesideNewRecords() {
+        Path file = dir.resolve(HistoryFile.FILE_NAME);
+        MVStore old = MVStore.open(file.toString());
+        long t = clock.epochMillis();
+        List<Publication> earlier = List.of(
+                new Publication(Message.builder("hist:v1", "e1").dataJson("{\"n\":1}").build(), "ep1", 1, t + 1),
+                new Publication(Message.builder("hist:v1", "e2").key("k").critical(true).build(), "ep1", 2, t + 2));
+        old.openMap(HistoryFile.LOG, HistoryFile.logType()).put(1L,
+                FormatOne.record(new HistoryRecord("hist:v1", "ep1", 2, 1, 0, t + 2, earlier)));
+        Publication kept = new Publication(Message.builder("ret:v1", "theme").dataJson("\"dark\"").key("ui").build(), "ep2", 3, t + 3);
+        old.openMap(HistoryFile.LOG, HistoryFile.logType()).put(2L,
+                FormatOne.record(new HistoryRecord("ret:v1", "ep2", 3, 3, 0, t + 3, List.of(kept))));
+        old.<String, byte[]>openMap("retained").put("ret:v1 ui", FormatOne.publication(kept));
+        old.<String, String>openMap("store").put("clean", "true");
+        old.close();
+
+        open();
+        assertThat(engine.position("hist:v1")).isEqualTo(new StreamPosition("ep1", 2));
+        assertThat(engine.history("hist:v1", new StreamPosition("ep1", 0), 10).join().publications()).isEqualTo(earlier);
+        assertThat(engine.retained("ret:v1").join()).containsExactly(kept);
+        Publication later = publish("hist:v1", "e3", null);
+        reopen();
+
+        assertThat(engine.history("hist:v1", new StreamPosition("ep1", 0), 10).join().publications())
+                .extracting(Publication::offset).containsExactly(1L, 2L, 3L);
+        assertThat(engine.history("hist:v1", new StreamPosition("ep1", 2), 10).join().publications()).containsExactly(later);
+        assertThat(engine.retained("ret:v1").join()).containsExactly(kept);
+        engine.close();
+        engine = null;
+        assertThat(held()).containsExactly("hist:v1 1", "hist:v1 2", "ret:v1 3", "hist:v1 3");
     }
 
     /** The history publications the file holds, as "channel offset", in the order of its log. */
