@@ -63,16 +63,22 @@ class CatchUpTest {
         return LongStream.rangeClosed(from, to).boxed().toList();
     }
 
+    /** A session whose socket is full ({@code out} not writable) resubscribes to {@code channel} from {@code offset}. */
+    private ClientSession resume(String channel, long offset, RecordingOutlet out) throws Exception {
+        String epoch = herald.position(channel).epoch();
+        out.writable = false;
+        ClientSession session = on(() -> herald.openSession(out));
+        boolean recovered = on(() -> session.subscribe(channel, Optional.empty(),
+                Optional.of(new StreamPosition(epoch, offset)))).join().recovered();
+        assertThat(recovered).isTrue();
+        return session;
+    }
+
     @Test
     void aCatchUpLargerThanTheBufferArrivesWholeAPageAtATimeAsTheSocketTakesIt() throws Exception {
         publish("wide:1", 1, 2000);
-        String epoch = herald.position("wide:1").epoch();
         RecordingOutlet out = new RecordingOutlet("c", loop);
-        out.writable = false;
-        ClientSession session = on(() -> herald.openSession(out));
-        boolean recovered = on(() -> session.subscribe("wide:1", Optional.empty(),
-                Optional.of(new StreamPosition(epoch, 10)))).join().recovered();
-        assertThat(recovered).isTrue();
+        ClientSession session = resume("wide:1", 10, out);
         for (int round = 0; out.messages().size() < 1990 && round < 1000; round++) {
             on(() -> {
                 assertThat(session.backlogMessages()).as("what waits stays within the bound").isLessThan(BOUND / 40);
@@ -100,11 +106,8 @@ class CatchUpTest {
     @Test
     void whatHistoryEvictsDuringACatchUpIsToldAsALagAndTheLiveStreamGoesOn() throws Exception {
         publish("wide:2", 1, 2000);
-        String epoch = herald.position("wide:2").epoch();
         RecordingOutlet out = new RecordingOutlet("c", loop);
-        out.writable = false;
-        ClientSession session = on(() -> herald.openSession(out));
-        on(() -> session.subscribe("wide:2", Optional.empty(), Optional.of(new StreamPosition(epoch, 0)))).join();
+        ClientSession session = resume("wide:2", 0, out);
         publish("wide:2", 2001, 5000); // history keeps 3000: offsets up to 2000 are gone before the client reads
         on(() -> {
             out.writable = true;
