@@ -81,13 +81,8 @@ final class LocalSession implements ClientSession {
         if (closed) {
             return;
         }
-        long last = messages.get(messages.size() - 1).offset();
-        if (sub.catchUpTo != Subscription.NOT_CATCHING_UP) {
-            sub.catchUpTo = Math.max(sub.catchUpTo, last); // history has them: the catch-up reads them in turn
-            return;
-        }
-        if (sub.replaying) {
-            sub.seenUpTo = Math.max(sub.seenUpTo, last);
+        if (sub.absorbLive(messages.get(messages.size() - 1).offset())) {
+            return; // history has them: the catch-up reads them in turn
         }
         if (sub.backlog == null) {
             sub.backlog = new Backlog(options.outboundBufferBytes());
@@ -122,12 +117,8 @@ final class LocalSession implements ClientSession {
         if (closed) {
             return;
         }
-        if (sub.catchUpTo != Subscription.NOT_CATCHING_UP) {
-            sub.catchUpTo = Math.max(sub.catchUpTo, upTo);
+        if (sub.absorbLive(upTo)) {
             return;
-        }
-        if (sub.replaying) {
-            sub.seenUpTo = Math.max(sub.seenUpTo, upTo);
         }
         if (sub.backlog == null) {
             sub.backlog = new Backlog(options.outboundBufferBytes());
@@ -176,7 +167,7 @@ final class LocalSession implements ClientSession {
                 lag(sub.channel, skipped);
             }
             if (backlog.isEmpty()) {
-                if (sub.catchUpTo != Subscription.NOT_CATCHING_UP) {
+                if (sub.catchingUp()) {
                     nextPage(sub); // the page is out: the next one from history
                 } else {
                     sub.backlog = null;
@@ -215,7 +206,7 @@ final class LocalSession implements ClientSession {
                 hub.stats().of(sub.channel).delivered(chunk.size());
             }
             sub.backlog = null;
-            sub.catchUpTo = Subscription.NOT_CATCHING_UP; // the client resumes the rest from its position
+            sub.recovery = null; // a catch-up ends here: the client resumes the rest from its position
         }
     }
 
@@ -273,7 +264,7 @@ final class LocalSession implements ClientSession {
         NamespaceOptions options = hub.options(sub.channel);
         sub.backlog = new Backlog(options.outboundBufferBytes());
         sub.replaying = true;
-        sub.seenUpTo = position.offset();
+        sub.recovery = new Subscription.Recovery(position.offset());
         int limit = from == null ? 0 : pageLimit(from.offset(), position.offset());
         CompletableFuture<History> read = from == null ? CompletableFuture.completedFuture(null)
                 : hub.history(sub.channel, from, limit);
@@ -359,12 +350,14 @@ final class LocalSession implements ClientSession {
         if (last < position.offset() || (skipped > 0 && from.offset() < position.offset())) {
             // a catch-up larger than the bound: this page now, the rest from history as the client reads;
             // what arrived live meanwhile is in history too, including what the live backlog had to drop
-            sub.catchUpEpoch = position.epoch();
-            sub.catchUpFrom = last;
-            sub.catchUpTo = Math.max(position.offset(), sub.seenUpTo);
+            Subscription.Recovery r = sub.recovery;
+            r.epoch = position.epoch();
+            r.from = last;
+            r.catchUpTo = Math.max(position.offset(), r.seenUpTo);
             sub.backlog = replay;
             return;
         }
+        sub.recovery = null;
         for (Encoded m : live.poll(Integer.MAX_VALUE)) {
             if (!replay.add(m, coalesce)) {
                 slowConsumer(sub);
@@ -384,12 +377,13 @@ final class LocalSession implements ClientSession {
      */
     private void nextPage(Subscription sub) {
         NamespaceOptions options = hub.options(sub.channel);
-        StreamPosition from = new StreamPosition(sub.catchUpEpoch, sub.catchUpFrom);
-        StreamPosition to = new StreamPosition(sub.catchUpEpoch, sub.catchUpTo);
-        sub.catchUpTo = Subscription.NOT_CATCHING_UP;
+        Subscription.Recovery r = sub.recovery;
+        StreamPosition from = new StreamPosition(r.epoch, r.from);
+        StreamPosition to = new StreamPosition(r.epoch, r.catchUpTo);
+        r.catchUpTo = Subscription.NOT_CATCHING_UP;
+        r.seenUpTo = to.offset();
         sub.backlog = new Backlog(options.outboundBufferBytes());
         sub.replaying = true;
-        sub.seenUpTo = to.offset();
         int limit = pageLimit(from.offset(), to.offset());
         hub.history(sub.channel, from, limit).whenComplete((history, err) -> executor().execute(() -> {
             if (err != null || !history.covered() || !history.epoch().equals(to.epoch())) {
@@ -400,6 +394,7 @@ final class LocalSession implements ClientSession {
                 long lost = to.offset() - from.offset();
                 log.info("connection {}: catching up on {}: history no longer holds offsets {} to {}{}", outlet.id(),
                         sub.channel, from.offset() + 1, to.offset(), err == null ? "" : " (" + err + ")");
+                sub.recovery = null;
                 sub.backlog.addSkipped(lost);
                 hub.stats().of(sub.channel).dropped(lost);
             } else {

@@ -22,20 +22,59 @@ final class Subscription {
      * behind it. Loop-confined.
      */
     boolean replaying;
-    /**
-     * Catching up from history, a page at a time (a recovery larger than the outbound buffer): the
-     * offset the catch-up must reach before the subscription follows the live stream again, or
-     * {@link #NOT_CATCHING_UP}. Live messages meanwhile are not kept (history has them); they
-     * raise it. Loop-confined, as are the two fields that follow.
-     */
-    long catchUpTo = NOT_CATCHING_UP;
-    /** The epoch of the catch-up and the last offset it has put in the backlog. */
-    String catchUpEpoch;
-    long catchUpFrom;
-    /** The highest live offset seen while recovering: where a catch-up must reach. Loop-confined. */
-    long seenUpTo;
+    /** A recovery under way ({@link LocalSession}'s hold and catch-up); null once the subscription follows the live stream. Loop-confined. */
+    Recovery recovery;
 
     static final long NOT_CATCHING_UP = -1;
+
+    /**
+     * A recovery's bookkeeping, kept apart so that the many subscriptions that never recover pay one
+     * field for it. Loop-confined.
+     */
+    static final class Recovery {
+        /** The highest live offset seen while history is read: where a catch-up must reach. */
+        long seenUpTo;
+        /**
+         * Catching up from history a page at a time (a recovery larger than the outbound buffer):
+         * the offset to reach before the live stream, or {@link #NOT_CATCHING_UP}. Live messages
+         * meanwhile are not kept (history has them); they raise it.
+         */
+        long catchUpTo = NOT_CATCHING_UP;
+        /** The catch-up's epoch and the last offset it has put in the backlog. */
+        String epoch;
+        long from;
+
+        Recovery(long seenUpTo) {
+            this.seenUpTo = seenUpTo;
+        }
+
+        boolean catchingUp() {
+            return catchUpTo != NOT_CATCHING_UP;
+        }
+    }
+
+    /** Whether a catch-up from history is under way (between its pages or in one). */
+    boolean catchingUp() {
+        Recovery r = recovery;
+        return r != null && r.catchingUp();
+    }
+
+    /**
+     * Live offsets up to {@code offset} reached this subscription while it recovers: noted, and
+     * true when they need not be kept (a catch-up under way reads them from history).
+     */
+    boolean absorbLive(long offset) {
+        Recovery r = recovery;
+        if (r == null) {
+            return false;
+        }
+        if (r.catchingUp()) {
+            r.catchUpTo = Math.max(r.catchUpTo, offset);
+            return true;
+        }
+        r.seenUpTo = Math.max(r.seenUpTo, offset);
+        return false;
+    }
 
     Subscription(String channel, LocalSession session, Set<String> events) {
         this.channel = channel;
