@@ -51,6 +51,20 @@ class ErrorPathTest {
         assertThat(server.publish("fine:1", "e", "1")).isEqualTo(1);
     }
 
+    /** A client's mistake is logged as bad input; what the server could not take (a 5xx) as a refusal, not the client's doing. */
+    @Test
+    void aServerSideRefusalIsNotLoggedAsTheClientsBadInput() {
+        try (TestServer own = TestServer.withEngine(new FailingEngine());
+                LogCapture logs = LogCapture.of("io.herald.server.BadInput")) {
+            assertThat(own.post("/api/publish", "{\"channel\":\"down:1\",\"event\":\"e\"}").status()).isEqualTo(503);
+            assertThat(own.post("/api/publish", "{\"channel\":\"quota:1\",\"event\":\"e\"}").status()).isEqualTo(429);
+            List<String> lines = logs.events().stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("refused a request from").contains("(unavailable)"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("bad input from").contains("(rate_limited)"));
+            assertThat(lines).noneSatisfy(l -> assertThat(l).startsWith("bad input from").contains("(unavailable)"));
+        }
+    }
+
     @Test
     void engineErrorInAnArrayOrABroadcastKeepsItsCode() {
         assertError(server.post("/api/publish", "[{\"channel\":\"fine:2\",\"event\":\"e\"},{\"channel\":\"quota:2\",\"event\":\"e\"}]"),

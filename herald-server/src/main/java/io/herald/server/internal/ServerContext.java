@@ -126,7 +126,8 @@ public final class ServerContext {
     /**
      * Counts a rejected input and logs it at info, without a stack trace, at most once a second per
      * {@code kind}, so a flood of one kind can neither flood the log nor hide the other kinds. The
-     * line says how many of its kind were held back.
+     * line says how many of its kind were held back, and whose doing it was: "bad input" for the
+     * client's, "refused a request" when the server could not take it (a 5xx: closing, unavailable).
      *
      * @param kind an error code or a fixed reason (e.g. {@code request_timeout}); never client data
      */
@@ -134,7 +135,14 @@ public final class ServerContext {
         long n = badInputs.incrementAndGet();
         metrics.error(e.code());
         long held = logThrottle.admit(kind);
-        if (held != LogThrottle.HELD) {
+        if (held == LogThrottle.HELD) {
+            return;
+        }
+        if (e.code().httpStatus() >= 500) {
+            // the server could not take it (closing, an engine or a disk unavailable): not the client's doing
+            log.info("refused a request from {}: {} ({}) [{} of this kind not logged, {} rejected since start]", source,
+                    e.getMessage(), e.code().wire(), held, n);
+        } else {
             log.info("bad input from {}: {} ({}) [{} of this kind not logged, {} rejected since start]", source,
                     e.getMessage(), e.code().wire(), held, n);
         }
