@@ -219,10 +219,9 @@ class PipelineTest {
             }
             long start = System.nanoTime();
             server.herald.publish(Message.builder("delay:1", "ping").critical(true).build()).join();
-            JsonNode m;
-            do {
-                m = fast.nextMessage();
-            } while (!m.path("event").asText().equals("ping"));
+            // the critical ping goes out alone; what comes before it (batches, and a lag should this reader
+            // itself fall behind a 3 MB burst on a busy machine) is not the subject here
+            fast.awaitFrame(f -> f.path("type").asText().equals("message") && f.path("event").asText().equals("ping"));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
     }
