@@ -39,8 +39,12 @@ class CatchUpTest {
     void start() {
         loops = new DefaultEventExecutorGroup(1);
         loop = loops.next();
+        herald = heraldWith(io.herald.Engines.memory());
+    }
+
+    private static Herald heraldWith(io.herald.Engine engine) {
         NamespaceOptions wide = NamespaceOptions.newBuilder().historySize(3000).outboundBufferBytes(BOUND).build();
-        herald = Herald.builder().config(HeraldConfig.newBuilder().namespaces(Map.of("wide", wide)).build()).start();
+        return Herald.builder().engine(engine).config(HeraldConfig.newBuilder().namespaces(Map.of("wide", wide)).build()).start();
     }
 
     @AfterEach
@@ -136,5 +140,34 @@ class CatchUpTest {
         assertThat(before).as("the first page, from the start").isNotEmpty().isEqualTo(range(1, before.size()));
         // every offset was delivered or counted in the lag, once: the live part starts right after what was told lost
         assertThat(after).isEqualTo(range(before.size() + lagged + 1, 5001));
+    }
+
+    @Test
+    void aHistoryReadThatFailsDuringACatchUpIsToldAsALagAndTheLiveStreamGoesOn() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        herald.close();
+        herald = heraldWith(new io.herald.ForwardingEngine(io.herald.Engines.memory()) {
+            @Override
+            public java.util.concurrent.CompletableFuture<io.herald.History> history(String channel, StreamPosition since, int limit) {
+                return reads.incrementAndGet() == 1 ? super.history(channel, since, limit) // the first page only
+                        : java.util.concurrent.CompletableFuture.failedFuture(io.herald.HeraldException.engineUnavailable("the store is gone"));
+            }
+        });
+        publish("wide:3", 1, 2000);
+        RecordingOutlet out = new RecordingOutlet("c", loop);
+        ClientSession session = resume("wide:3", 0, out);
+        on(() -> {
+            out.writable = true;
+            session.writable();
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.frames.stream().anyMatch(f -> f.path("type").asText().equals("lag")));
+        List<Long> page = new ArrayList<>(out.offsets());
+        JsonNode lag = out.frames.stream().filter(f -> f.path("type").asText().equals("lag")).findFirst().orElseThrow();
+        assertThat(page).isNotEmpty().isEqualTo(range(1, page.size()));
+        assertThat(lag.path("skipped").asLong()).as("the rest of the catch-up, told lost").isEqualTo(2000 - page.size());
+        publish("wide:3", 2001, 2001);
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.offsets().contains(2001L));
+        assertThat(out.offsets()).hasSize(page.size() + 1);
     }
 }
