@@ -108,26 +108,22 @@ final class HeraldProcess implements AutoCloseable {
 
     /** Publishes over HTTP and returns the answer ({@code channel}, {@code offset}, {@code epoch}, {@code ts}), failing unless 200. */
     JsonNode publish(String messageJson) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/api/publish"))
-                    .header("X-Api-Key", ADMIN_KEY).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(messageJson)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as("publish %s: %s", messageJson, r.body()).isEqualTo(200);
-            return Json.MAPPER.readTree(r.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return json("publish " + messageJson, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/api/publish"))
+                .header("X-Api-Key", ADMIN_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(messageJson)).build());
     }
 
     /** {@code GET path} with the admin key; the JSON answer, failing unless 200. */
     JsonNode get(String path) {
+        return json("GET " + path, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .header("X-Api-Key", ADMIN_KEY).GET().build());
+    }
+
+    /** Sends {@code request}; its JSON answer, failing (as {@code what}) unless 200. */
+    private static JsonNode json(String what, HttpRequest request) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
-                    .header("X-Api-Key", ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("%s: %s", what, r.body()).isEqualTo(200);
             return Json.MAPPER.readTree(r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
